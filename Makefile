@@ -1,0 +1,124 @@
+# cyberbaseline: build, test and install.
+#
+#   make                 build the library, the checks and the CLI
+#   make check           install missing Debian packages, build, run the whole suite
+#   make demo            install missing packages, build, run every check against loopback peers
+#   make install PREFIX=/usr DESTDIR=...
+#
+#   DEVELOPER=1                 warnings are errors (CI)
+#   SANITIZE=address,undefined  build and test under ASan/UBSan (objects in build/san)
+#   FUZZ_SECONDS=30             time per fuzz target in `make check` (0 skips fuzzing)
+
+VERSION    := 0.1.0
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+PLUGINDIR  ?= $(PREFIX)/lib/nagios/plugins
+BINDIR     ?= $(PREFIX)/bin
+DATADIR    ?= $(PREFIX)/share/cyberbaseline
+FUZZ_SECONDS ?= 30
+
+CC         ?= cc
+FUZZ_CC    ?= clang
+PKGS       := json-c libssh openssl
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN := -std=c17 -Wall -Wextra -Wpedantic -Wformat=2 -Wshadow -Wpointer-arith \
+	-Wcast-qual -Wwrite-strings -Wstrict-prototypes -Wmissing-prototypes -Wvla -fno-common
+HARDEN_CFLAGS := -fstack-protector-strong -fPIE
+HARDEN_LDFLAGS := -pie -Wl,-z,relro,-z,now
+
+ifdef SANITIZE
+BUILD    := build/san
+OPT      := -O1 -g -fno-omit-frame-pointer -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
+SAN_LDFLAGS := -fsanitize=$(SANITIZE)
+else
+BUILD    := build/rel
+OPT      := -O2 -g -D_FORTIFY_SOURCE=3
+endif
+ifeq ($(DEVELOPER),1)
+WARN += -Werror
+endif
+
+CPPFLAGS += -D_GNU_SOURCE -DCB_VERSION='"$(VERSION)"' -DCB_DATADIR='"$(DATADIR)"' -Icommon
+CFLAGS   += $(WARN) $(OPT) $(HARDEN_CFLAGS) $(PKG_CFLAGS) -MMD -MP
+LDFLAGS  += $(HARDEN_LDFLAGS) $(SAN_LDFLAGS)
+LDLIBS   += $(PKG_LIBS)
+
+LIB_SRC  := $(sort $(wildcard common/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB      := $(BUILD)/libcyberbaseline.a
+CHECKS   := $(patsubst checks/%.c,$(BUILD)/%,$(sort $(wildcard checks/check_baseline_*.c)))
+CLI      := $(BUILD)/cyberbaseline
+UNIT     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(sort $(wildcard tests/unit/test_*.c)))
+HELPERS  := $(patsubst tests/helpers/%.c,$(BUILD)/tests/%,$(sort $(wildcard tests/helpers/*.c)))
+FUZZ     := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+
+.PHONY: all check demo deps install uninstall clean unit fuzz bench
+all: $(CHECKS) $(CLI)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/check_baseline_%: $(BUILD)/checks/check_baseline_%.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(CLI): $(BUILD)/cli/cyberbaseline.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+$(BUILD)/tests/%: $(BUILD)/tests/helpers/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Fuzz targets: clang + libFuzzer + ASan/UBSan, built from the library sources directly.
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(wildcard common/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -g -O1 -D_GNU_SOURCE -DCB_VERSION='"$(VERSION)"' -DCB_DATADIR='"$(DATADIR)"' -Icommon \
+		$(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ $< $(LIB_SRC) $(PKG_LIBS)
+
+unit: $(UNIT)
+fuzz: $(FUZZ)
+
+deps:
+	@scripts/install-deps
+
+# The whole suite; the last line is "N passed, N failed".
+check: deps
+	$(MAKE) all unit $(HELPERS)
+	@[ "$(FUZZ_SECONDS)" = 0 ] || $(MAKE) fuzz
+	@BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run-suite
+
+demo: deps
+	$(MAKE) all
+	@BUILD=$(BUILD) scripts/demo
+
+bench: all
+	@BUILD=$(BUILD) bench/run
+
+install: all
+	install -d $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/baselines
+	install -m 0755 $(CHECKS) $(DESTDIR)$(PLUGINDIR)/
+	install -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/
+	install -m 0644 baselines/*.json $(DESTDIR)$(DATADIR)/baselines/
+	install -d $(DESTDIR)$(PREFIX)/share/icinga2/include/plugins-contrib.d $(DESTDIR)/etc/nagios-plugins/config
+	install -m 0644 dist/icinga2/cyberbaseline.conf $(DESTDIR)$(PREFIX)/share/icinga2/include/plugins-contrib.d/
+	install -m 0644 dist/nagios/cyberbaseline.cfg $(DESTDIR)/etc/nagios-plugins/config/
+
+uninstall:
+	rm -f $(patsubst $(BUILD)/%,$(DESTDIR)$(PLUGINDIR)/%,$(CHECKS)) $(DESTDIR)$(BINDIR)/cyberbaseline
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

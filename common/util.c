@@ -1,0 +1,364 @@
+/* Memory, numbers, bounded buffers, files, dates. */
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+#include "banned.h"
+
+static void
+oom(void)
+{
+	static const char msg[] = "BASELINE UNKNOWN - out of memory\n";
+
+	fflush(stdout);
+	(void)!write(STDOUT_FILENO, msg, sizeof(msg) - 1);
+	_exit(3);
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *
+xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *
+xgrow(void *p, size_t need, size_t *alloc, size_t size)
+{
+	size_t n;
+
+	if (need <= *alloc)
+		return p;
+	n = *alloc ? *alloc : 8;
+	while (n < need) {
+		if (n > SIZE_MAX / 2 / size)
+			oom();
+		n *= 2;
+	}
+	p = xrealloc(p, n * size);
+	*alloc = n;
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+xvasprintf(const char *fmt, va_list ap)
+{
+	char *p;
+
+	if (vasprintf(&p, fmt, ap) < 0)
+		oom();
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	p = xvasprintf(fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void
+errmsg_set(struct errmsg *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!e)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+}
+
+int
+parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
+parse_double(const char *s, double *out)
+{
+	const char *p;
+	char *end;
+	double v;
+
+	if (!s || !*s)
+		return -1;
+	for (p = s; *p; p++)	/* plain decimal only: no hex, inf, nan, spaces */
+		if (!strchr("0123456789.-+eE", *p))
+			return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || end == s || !isfinite(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+void
+sbuf_init(struct sbuf *sb, size_t max)
+{
+	sb->buf = NULL;
+	sb->len = 0;
+	sb->alloc = 0;
+	sb->max = max;
+	sb->truncated = false;
+}
+
+void
+sbuf_release(struct sbuf *sb)
+{
+	free(sb->buf);
+	sbuf_init(sb, sb->max);
+}
+
+void
+sbuf_reset(struct sbuf *sb)
+{
+	sb->len = 0;
+	sb->truncated = false;
+	if (sb->buf)
+		sb->buf[0] = '\0';
+}
+
+void
+sbuf_add(struct sbuf *sb, const void *data, size_t n)
+{
+	if (n > sb->max - sb->len) {
+		n = sb->max - sb->len;
+		sb->truncated = true;
+	}
+	sb->buf = xgrow(sb->buf, sb->len + n + 1, &sb->alloc, 1);
+	memcpy(sb->buf + sb->len, data, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+void
+sbuf_addstr(struct sbuf *sb, const char *s)
+{
+	sbuf_add(sb, s, strlen(s));
+}
+
+void
+sbuf_addch(struct sbuf *sb, char c)
+{
+	sbuf_add(sb, &c, 1);
+}
+
+void
+sbuf_addf(struct sbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	p = xvasprintf(fmt, ap);
+	va_end(ap);
+	sbuf_addstr(sb, p);
+	free(p);
+}
+
+const char *
+sbuf_str(const struct sbuf *sb)
+{
+	return sb->buf ? sb->buf : "";
+}
+
+char *
+sbuf_detach(struct sbuf *sb)
+{
+	char *p = sb->buf ? sb->buf : xstrdup("");
+
+	sbuf_init(sb, sb->max);
+	return p;
+}
+
+int
+util_read_file(const char *path, const char *what, size_t max, char **data, size_t *len,
+	       struct errmsg *e)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t have = 0;
+	ssize_t got;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd == -1) {
+		errmsg_set(e, "cannot read %s '%s': %s", what, path,
+			   errno == ELOOP ? "is a symbolic link" : strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		errmsg_set(e, "cannot read %s '%s': not a regular file", what, path);
+		close(fd);
+		return -1;
+	}
+	if ((unsigned long long)st.st_size > max) {
+		errmsg_set(e, "cannot read %s '%s': larger than %zu bytes", what, path, max);
+		close(fd);
+		return -1;
+	}
+	buf = xmalloc(max + 1);
+	for (;;) {
+		got = read(fd, buf + have, max + 1 - have);
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		have += (size_t)got;
+		if (have > max)
+			break;
+	}
+	close(fd);
+	if (got == -1) {
+		errmsg_set(e, "cannot read %s '%s': %s", what, path, strerror(errno));
+		free(buf);
+		return -1;
+	}
+	if (have > max) {
+		errmsg_set(e, "cannot read %s '%s': larger than %zu bytes", what, path, max);
+		free(buf);
+		return -1;
+	}
+	buf[have] = '\0';
+	*data = buf;
+	*len = have;
+	return 0;
+}
+
+void
+util_today(char out[11])
+{
+	const char *env = getenv("CB_TODAY");
+	struct tm tm;
+	time_t now;
+
+	if (env && util_date_days(env) >= 0) {
+		memcpy(out, env, 10);
+		out[10] = '\0';
+		return;
+	}
+	now = time(NULL);
+	gmtime_r(&now, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+void
+util_now_rfc3339(char out[32])
+{
+	struct tm tm;
+	time_t now = time(NULL);
+
+	gmtime_r(&now, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Days from civil (Howard Hinnant's algorithm). */
+static long
+days_from_civil(long y, unsigned m, unsigned d)
+{
+	long era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (long)doe - 719468;
+}
+
+long
+util_date_days(const char *s)
+{
+	static const unsigned mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	unsigned y, m, d, i, max;
+
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	y = (unsigned)((s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0'));
+	m = (unsigned)((s[5] - '0') * 10 + (s[6] - '0'));
+	d = (unsigned)((s[8] - '0') * 10 + (s[9] - '0'));
+	if (y < 1970 || m < 1 || m > 12 || d < 1)
+		return -1;
+	max = mdays[m - 1];
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		max = 29;
+	if (d > max)
+		return -1;
+	return days_from_civil((long)y, m, d);
+}
+
+bool
+util_glob(const char *pattern, const char *s)
+{
+	return fnmatch(pattern, s, 0) == 0;
+}

@@ -1,0 +1,91 @@
+#ifndef CB_UTIL_H
+#define CB_UTIL_H
+/*
+ * Memory, strict number parsing, bounded string buffers, error messages.
+ *
+ * Out-of-memory policy: every x*() allocator prints "BASELINE UNKNOWN - out of
+ * memory" on stdout and exits 3. No caller checks for NULL from them.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CB_PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+/* Grows an array of *alloc elements of size `size` so that `need` fit. */
+void *xgrow(void *p, size_t need, size_t *alloc, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) CB_PRINTF(1, 2);
+char *xvasprintf(const char *fmt, va_list ap) CB_PRINTF(1, 0);
+
+/*
+ * One error message: a fixed buffer written by common/ functions that fail
+ * (return -1) and read by the caller. Lower-case, no full stop, the subject in
+ * quotes: "cannot read baseline 'x.json': permission denied".
+ */
+#define ERRMSG_MAX 512
+struct errmsg {
+	char msg[ERRMSG_MAX];
+};
+void errmsg_set(struct errmsg *e, const char *fmt, ...) CB_PRINTF(2, 3);
+
+/*
+ * Strict unsigned parse: the whole string, decimal, within [min, max].
+ * Returns 0 and sets *out, or -1 (empty, sign, garbage, out of range).
+ */
+int parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *out);
+/* Strict decimal double: finite, whole string, no hex, no inf/nan. */
+int parse_double(const char *s, double *out);
+
+/*
+ * A growable string with a hard maximum (bytes, not counting the NUL).
+ * Appends beyond `max` are cut and set `truncated`. buf is always
+ * NUL-terminated once anything was added; sbuf_str() never returns NULL.
+ *
+ *	struct sbuf sb;
+ *	sbuf_init(&sb, 8192);
+ *	sbuf_addf(&sb, "%d of %d", a, b);
+ *	puts(sbuf_str(&sb));
+ *	sbuf_release(&sb);
+ */
+struct sbuf {
+	char *buf;
+	size_t len;
+	size_t alloc;
+	size_t max;
+	bool truncated;
+};
+void sbuf_init(struct sbuf *sb, size_t max);
+void sbuf_release(struct sbuf *sb);
+void sbuf_reset(struct sbuf *sb);
+void sbuf_add(struct sbuf *sb, const void *data, size_t n);
+void sbuf_addstr(struct sbuf *sb, const char *s);
+void sbuf_addch(struct sbuf *sb, char c);
+void sbuf_addf(struct sbuf *sb, const char *fmt, ...) CB_PRINTF(2, 3);
+const char *sbuf_str(const struct sbuf *sb);
+/* Hands the buffer to the caller (free() it); sb is empty afterwards. */
+char *sbuf_detach(struct sbuf *sb);
+
+/*
+ * Reads a whole regular file of at most `max` bytes, without following a
+ * symlink in the last component. On success *data (NUL-terminated, free())
+ * and *len are set. On error `e` says "cannot read <what> '<path>': <why>".
+ */
+int util_read_file(const char *path, const char *what, size_t max, char **data,
+		   size_t *len, struct errmsg *e);
+
+/* Today's date in UTC as YYYY-MM-DD, or CB_TODAY from the environment (tests). */
+void util_today(char out[11]);
+/* Now in UTC as RFC 3339 "2026-11-28T10:06:16Z". */
+void util_now_rfc3339(char out[32]);
+/* Validates "YYYY-MM-DD" as a real calendar date; returns days since 1970-01-01 or -1. */
+long util_date_days(const char *s);
+
+/* Shell-style pattern match (fnmatch without flags). */
+bool util_glob(const char *pattern, const char *s);
+
+#endif
