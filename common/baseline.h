@@ -54,6 +54,8 @@ struct profile {
 };
 
 struct baseline {
+	struct jv *doc;		/* the parsed file; rules, params and tables point into it */
+	struct jv *tailoring_doc;
 	char *path;
 	char sha256[DIGEST_HEX_LEN + 1];
 	int format;
@@ -80,6 +82,9 @@ struct baseline {
  * naming the file and the JSON path; *b is then empty (baseline_release-safe).
  */
 int baseline_load(struct baseline *b, const char *path, struct errmsg *e);
+/* The same from memory; `name` stands for the path in messages (fuzzing, tests). */
+int baseline_load_buf(struct baseline *b, const char *text, size_t len, const char *name,
+		      struct errmsg *e);
 /*
  * Applies a tailoring file on top of b. Refuses (-1, message naming the
  * control) anything that would loosen or drop a national control.

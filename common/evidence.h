@@ -1,8 +1,9 @@
 #ifndef CB_EVIDENCE_H
 #define CB_EVIDENCE_H
 /*
- * The evidence log: one JSON line per run, appended under an exclusive lock,
- * each line carrying "prev": the SHA-256 of the previous line's bytes (without
+ * The evidence log: one JSON line per run, {"prev": "<hex>", "run": <report_to_json()>},
+ * appended under an exclusive lock (flock),
+ * where prev is the SHA-256 of the previous line's bytes (without
  * its newline), the first line "prev": "" . Tampering with any line breaks the
  * chain at the next one.
  */

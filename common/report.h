@@ -84,6 +84,11 @@ enum state report_state(const struct report *r);
 void report_sort(struct report *r);
 /* Formats the whole output into sb (tests use this); returns the exit code. */
 int report_format(struct report *r, struct sbuf *sb);
+/*
+ * The run as one JSON document (docs/output.md), with no trailing newline.
+ * one_line: no newlines (the evidence log embeds it). Sorts r first.
+ */
+void report_to_json(struct report *r, struct sbuf *sb, bool one_line);
 /* Prints to stdout and returns the exit code (0..3). */
 int report_emit(struct report *r);
 

@@ -45,7 +45,7 @@ enum param_stricter { PARAM_HIGHER, PARAM_LOWER, PARAM_SUPERSET, PARAM_SUBSET, P
 struct param {
 	char *name;
 	enum param_stricter stricter;
-	struct jv *value;	/* owned */
+	const struct jv *value;	/* points into the baseline's or tailoring's document */
 };
 
 /* Lookup context for rules: the control's parameters and the baseline's tables. */

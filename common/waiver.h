@@ -39,6 +39,9 @@ struct waivers {
  * "waivers 'w.json': waivers[2].expires: more than one year after created".
  */
 int waivers_load(struct waivers *w, const char *path, const struct baseline *b, struct errmsg *e);
+/* The same from memory; `name` stands for the path in messages. */
+int waivers_load_buf(struct waivers *w, const char *text, size_t len, const char *name,
+		     const struct baseline *b, struct errmsg *e);
 void waivers_release(struct waivers *w);
 
 /*
