@@ -112,8 +112,9 @@ static int
 bad_use(struct report *r, const char *prog, const struct opts_ext *ext, const char *msg)
 {
 	char *text = xasprintf("BASELINE UNKNOWN - %s: %s\n"
-			       "Usage: %s %s [-t SECONDS] [-B FILE] [-P PROFILE] [--tailoring FILE]\n"
-			       "       [--waivers FILE] [--output-format nagios|json] [-v]\n"
+			       "Usage: %s %s [-t SECONDS]\n"
+			       "  [-B FILE] [-P PROFILE] [--tailoring FILE] [--waivers FILE]\n"
+			       "  [--host-name NAME] [--output-format FORMAT] [--evidence FILE] [-v]\n"
 			       "Try '%s --help' for more.\n",
 			       prog, msg, prog, ext->usage, prog);
 

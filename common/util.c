@@ -15,6 +15,18 @@
 #include "util.h"
 #include "banned.h"
 
+/* strerror() in lower case, as our messages are. */
+static const char *
+why(int err)
+{
+	static char buf[128];
+
+	snprintf(buf, sizeof(buf), "%s", strerror(err));
+	if (buf[0] >= 'A' && buf[0] <= 'Z')
+		buf[0] = (char)(buf[0] - 'A' + 'a');
+	return buf;
+}
+
 static void
 oom(void)
 {
@@ -250,7 +262,7 @@ util_read_file(const char *path, const char *what, size_t max, char **data, size
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd == -1) {
 		errmsg_set(e, "cannot read %s '%s': %s", what, path,
-			   errno == ELOOP ? "is a symbolic link" : strerror(errno));
+			   errno == ELOOP ? "is a symbolic link" : why(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
@@ -276,7 +288,7 @@ util_read_file(const char *path, const char *what, size_t max, char **data, size
 	}
 	close(fd);
 	if (got == -1) {
-		errmsg_set(e, "cannot read %s '%s': %s", what, path, strerror(errno));
+		errmsg_set(e, "cannot read %s '%s': %s", what, path, why(errno));
 		free(buf);
 		return -1;
 	}
