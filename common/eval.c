@@ -82,7 +82,8 @@ eval_run(struct report *r, const struct baseline *b, const char *family, const c
 		if (strcmp(c->family, family) != 0 || !baseline_in_profile(b, c, profile))
 			continue;
 		cr = eval_control(r, c, f);
-		if (w && w->n)
+		/* a waiver hides a failure or an error; a passing control stays PASS */
+		if (w && w->n && (cr->result == RES_FAIL || cr->result == RES_ERROR))
 			wv = waivers_match(w, c->id, r->host_id ? r->host_id : "", today, &expired);
 		if (wv) {
 			cr->hidden = cr->result;
