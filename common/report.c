@@ -351,7 +351,7 @@ first_line(const struct report *r, const struct report_counts *k, enum state st,
 				     "ingen kontroller for dette tjek i den valgte profil"));
 	} else if (k->failed) {
 		sbuf_addf(&raw, tr(r, "%zu of %zu controls failed (%zu critical, %zu warning)",
-				   "%zu af %zu kontroller fejlede (%zu kritiske, %zu advarsler)"),
+				   "%zu af %zu kontroller fejlede (kritiske: %zu, advarsler: %zu)"),
 			  k->failed, k->total, k->critical, k->warning);
 	} else if (k->error) {
 		sbuf_addf(&raw, tr(r, "%zu of %zu controls not evaluated",
