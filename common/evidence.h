@@ -15,9 +15,9 @@ struct report;
 /*
  * Appends one line for r to path (created 0640 if missing; a symlink is
  * refused). Returns 0, or -1 with a reason; the file is never left with a
- * partial line by us.
+ * partial line by us. r is not const: report_to_json() sorts its results.
  */
-int evidence_append(const char *path, const struct report *r, struct errmsg *e);
+int evidence_append(const char *path, struct report *r, struct errmsg *e);
 
 /*
  * Verifies the chain. Returns 0 with *lines set when intact; -1 with *bad_line

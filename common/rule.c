@@ -430,26 +430,26 @@ version_cmp(const char *a, const char *b)
 	return 0;
 }
 
-/* Records "fact=value" once per fact in observed. */
+/*
+ * Records "fact=value" once per fact in observed, with the detail of the
+ * first leaf that read it (e.g. the matching items of a failed none_of).
+ * Later leaves over the same fact add nothing: their detail would land
+ * after another fact's value and read as if it belonged there.
+ */
 static void
 observe(struct sbuf *observed, const struct fact *fa, const char *extra)
 {
 	char *key;
+	bool seen;
 
 	if (!observed)
 		return;
 	key = xasprintf("; %s=", fa->name);
-	if (strncmp(sbuf_str(observed), key + 2, strlen(key + 2)) == 0 ||
-	    strstr(sbuf_str(observed), key) != NULL) {
-		/* already shown: only add the extra detail */
-		if (extra) {
-			sbuf_addstr(observed, " ");
-			sbuf_addstr(observed, extra);
-		}
-		free(key);
-		return;
-	}
+	seen = strncmp(sbuf_str(observed), key + 2, strlen(key + 2)) == 0 ||
+	       strstr(sbuf_str(observed), key) != NULL;
 	free(key);
+	if (seen)
+		return;
 	if (observed->len)
 		sbuf_addstr(observed, "; ");
 	sbuf_addf(observed, "%s=", fa->name);

@@ -73,6 +73,8 @@ xgrow(void *p, size_t need, size_t *alloc, size_t size)
 
 	if (need <= *alloc)
 		return p;
+	if (size == 0)		/* would divide by zero below */
+		size = 1;
 	n = *alloc ? *alloc : 8;
 	while (n < need) {
 		if (n > SIZE_MAX / 2 / size)
@@ -204,7 +206,8 @@ sbuf_add(struct sbuf *sb, const void *data, size_t n)
 		sb->truncated = true;
 	}
 	sb->buf = xgrow(sb->buf, sb->len + n + 1, &sb->alloc, 1);
-	memcpy(sb->buf + sb->len, data, n);
+	if (n)		/* data may be NULL when n is 0 */
+		memcpy(sb->buf + sb->len, data, n);
 	sb->len += n;
 	sb->buf[sb->len] = '\0';
 }
@@ -255,17 +258,25 @@ util_read_file(const char *path, const char *what, size_t max, char **data, size
 {
 	struct stat st;
 	char *buf = NULL;
-	size_t have = 0;
+	size_t have = 0, room;
 	ssize_t got;
-	int fd;
+	int fd, err;
 
+	if (max > SIZE_MAX / 2)		/* "no cap": keeps max + 1 and room * 2 from wrapping */
+		max = SIZE_MAX / 2;
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd == -1) {
 		errmsg_set(e, "cannot read %s '%s': %s", what, path,
 			   errno == ELOOP ? "is a symbolic link" : why(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) == -1) {
+		err = errno;
+		close(fd);
+		errmsg_set(e, "cannot read %s '%s': %s", what, path, why(err));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
 		errmsg_set(e, "cannot read %s '%s': not a regular file", what, path);
 		close(fd);
 		return -1;
@@ -275,25 +286,32 @@ util_read_file(const char *path, const char *what, size_t max, char **data, size
 		close(fd);
 		return -1;
 	}
-	buf = xmalloc(max + 1);
+	/* the size fstat saw plus one byte to notice growth; grows up to max + 1 */
+	room = (size_t)st.st_size + 1;
+	buf = xmalloc(room + 1);
 	for (;;) {
-		got = read(fd, buf + have, max + 1 - have);
+		if (have == room) {
+			if (have > max)
+				break;
+			room = room > max / 2 ? max + 1 : room * 2;
+			buf = xrealloc(buf, room + 1);
+		}
+		got = read(fd, buf + have, room - have);
 		if (got == -1 && errno == EINTR)
 			continue;
 		if (got <= 0)
 			break;
 		have += (size_t)got;
-		if (have > max)
-			break;
 	}
+	err = errno;	/* close() may change it */
 	close(fd);
-	if (got == -1) {
-		errmsg_set(e, "cannot read %s '%s': %s", what, path, why(errno));
+	if (have > max) {
+		errmsg_set(e, "cannot read %s '%s': larger than %zu bytes", what, path, max);
 		free(buf);
 		return -1;
 	}
-	if (have > max) {
-		errmsg_set(e, "cannot read %s '%s': larger than %zu bytes", what, path, max);
+	if (got == -1) {
+		errmsg_set(e, "cannot read %s '%s': %s", what, path, why(err));
 		free(buf);
 		return -1;
 	}
