@@ -20,4 +20,13 @@ int deadline_remaining_ms(const struct deadline *d);
 bool deadline_expired(const struct deadline *d);
 void deadline_stage(struct deadline *d, const char *stage);
 
+/*
+ * A last line of defence behind the deadline: after `seconds` the process
+ * prints one plugin line ("BASELINE UNKNOWN - <program>: internal watchdog
+ * ...") with write(2) and exits 3 from the signal handler, so that a call
+ * that ignores our deadline (name resolution, a library) never leaves the
+ * scheduler to kill us. Also ignores SIGPIPE. Call once, early.
+ */
+void deadline_watchdog(const char *program, unsigned seconds);
+
 #endif

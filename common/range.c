@@ -19,7 +19,7 @@
  *   back to the same range.
  * - "-0" is read as 0.
  * Numbers are read and written with strtod/snprintf, so LC_NUMERIC must be
- * "C" (the checks never change it).
+ * "C" (plugin-contract.md c.4 item 31).
  */
 #include <math.h>
 #include <stdbool.h>

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deadline.h"
 #include "eval.h"
 #include "evidence.h"
 #include "facts.h"
@@ -16,6 +17,8 @@ run_load(struct run *run, const struct opts *o, const char *family, struct repor
 	struct errmsg e;
 
 	memset(run, 0, sizeof(*run));
+	/* the probe's deadline is o->timeout; the watchdog only fires if it failed */
+	deadline_watchdog(r->program, o->timeout + 2);
 	run->family = family;
 	util_today(run->today);
 	if (o->host) {

@@ -259,7 +259,7 @@ util_read_file(const char *path, const char *what, size_t max, char **data, size
 	struct stat st;
 	char *buf = NULL;
 	size_t have = 0, room;
-	ssize_t got;
+	ssize_t got = 0;
 	int fd, err;
 
 	if (max > SIZE_MAX / 2)		/* "no cap": keeps max + 1 and room * 2 from wrapping */
