@@ -1,0 +1,321 @@
+#!/usr/bin/env bash
+# What an operator installs from dist/ must load in the real daemons and hand
+# the plugin the arguments we document.
+#
+# Icinga 2: `icinga2 daemon -C` on a private configuration that includes <itl>,
+# <plugins> and dist/icinga2/cyberbaseline.conf, with the apply rule from the
+# file's own comment; then the daemon runs in the foreground (temp dir only)
+# with a stub plugin that records its argv, and we compare the command lines.
+# Nagios 4: `nagios4 -v` on a private nagios.cfg reading
+# dist/nagios/cyberbaseline.cfg and the service example from its comment; then
+# the daemon runs one forced check through the stub.
+#
+# Needs the Debian packages icinga2-bin + icinga2-common and nagios4-core; each
+# half is skipped (TAP "# SKIP") when its daemon is not installed. The stub is
+# a shell script: the real check is not needed and no peer is contacted.
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+ROOT=$PWD
+CONF=$ROOT/dist/icinga2/cyberbaseline.conf
+CFG=$ROOT/dist/nagios/cyberbaseline.cfg
+
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
+check() {	# what, expected, actual
+	if [ "$2" = "$3" ]; then ok "$1"; else nok "$1" "expected: $2" "actual:   $3"; fi
+}
+
+dir=$(mktemp -d /tmp/cyberbaseline-dist.XXXXXX)
+pids=()
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+
+user=$(id -un)
+group=$(id -gn)
+
+# The stub plugin: records its argv (one per line) in argv.<--host-name value>.
+mkdir -p "$dir/plugins"
+cat >"$dir/plugins/check_baseline_ssh" <<EOF
+#!/bin/sh
+out="$dir/argv.none" prev=
+for a in "\$@"; do
+	[ "\$prev" = --host-name ] && out="$dir/argv.\$a"
+	prev=\$a
+done
+printf '%s\n' "\$@" >"\$out.tmp" && mv "\$out.tmp" "\$out"
+echo "BASELINE OK - stub|compliance=100%;;;0;100"
+EOF
+chmod 755 "$dir/plugins/check_baseline_ssh"
+
+# Waits up to 15 s for the stub to record host $1; prints its argv on one line.
+argv_of() {
+	local f=$dir/argv.$1 _
+	for _ in $(seq 1 150); do
+		[ -s "$f" ] && break
+		sleep 0.1
+	done
+	[ -s "$f" ] && tr '\n' ' ' <"$f" | sed 's/ $//'
+}
+
+# An argv line as sorted "option value" groups: Icinga orders arguments by
+# their `order`, and those of equal order in no fixed sequence.
+groups() {
+	echo "$1" | tr ' ' '\n' | awk '/^-/ { if (g != "") print g; g = $0; next } { g = g " " $0 }
+		END { if (g != "") print g }' | LC_ALL=C sort | tr '\n' ';' | sed 's/;$//'
+}
+
+# A commented block of a dist file: from the line matching $2 to its closing
+# brace, with the comment leader ($3, a sed regex) removed.
+example() {
+	sed -n "/$2/,/^$3}/p" "$1" | sed "s/^$3//"
+}
+
+# ---------------------------------------------------------------- Icinga 2
+icinga_tests=6
+if ! command -v icinga2 >/dev/null 2>&1 || [ ! -e /usr/share/icinga2/include/itl ]; then
+	for _ in $(seq 1 $icinga_tests); do skip "icinga2 not installed (Debian: icinga2-bin icinga2-common)"; done
+else
+	ic=$dir/icinga2
+	mkdir -p "$ic"/{etc,lib,log,cache,spool,run}
+	consts=(-DConfigDir="$ic/etc" -DDataDir="$ic/lib" -DLogDir="$ic/log"
+		-DCacheDir="$ic/cache" -DSpoolDir="$ic/spool" -DInitRunDir="$ic/run"
+		-DRunAsUser="$user" -DRunAsGroup="$group" -DNodeName=dist-test -DZoneName=dist-test)
+	{
+		echo 'include <itl>'
+		echo 'include <plugins>'
+		echo "include \"$CONF\""
+		echo "const PluginDir = \"$dir/plugins\""
+		echo 'object CheckerComponent "checker" { }'
+		echo 'template Service "generic-service" { check_interval = 1s }'
+		# the example from the file's own comment, as an operator would paste it;
+		# only its interval is shortened: Icinga's first check of a service comes
+		# at a random time within min(check_interval, 60 s)
+		example "$CONF" 'apply Service "baseline-ssh"' ' \*   ' |
+			sed 's/check_interval = .*/check_interval = 1s/'
+		cat <<-'EOF'
+		object Host "defaults.example" {
+			check_command = "dummy"
+			address = "127.0.0.1"
+		}
+		object Host "v6only.example" {
+			check_command = "dummy"
+			address6 = "::1"
+		}
+		object Host "every-option.example" {
+			check_command = "dummy"
+			address = "127.0.0.2"
+			vars.baseline_ssh_port = 2222
+			vars.baseline_timeout = 15
+			vars.baseline_timeout_result = "critical"
+			vars.baseline_unreachable_result = "warning"
+			vars.baseline_file = "/srv/baselines/dk-kommune.json"
+			vars.baseline_profile = "udvidet"
+			vars.baseline_tailoring = "/etc/cyberbaseline/tailoring.json"
+			vars.baseline_waivers = "/etc/cyberbaseline/waivers.json"
+			vars.baseline_lang = "da"
+			vars.baseline_evidence = "/var/lib/cyberbaseline/evidence.jsonl"
+			vars.baseline_max_output = 4000
+			vars.baseline_perfdata_controls = true
+			vars.baseline_warning = "90:"
+			vars.baseline_critical = "75:"
+			vars.baseline_verbose = true
+		}
+		object Host "linux.example" {
+			check_command = "dummy"
+			address = "127.0.0.3"
+			vars.os = "Linux"
+		}
+		apply Service "ssh-baseline-test" {
+			check_command = "baseline_ssh"
+			check_interval = 1s
+			assign where host.name != "linux.example"
+		}
+		EOF
+	} >"$ic/etc/icinga2.conf"
+
+	if out=$(icinga2 daemon -C -c "$ic/etc/icinga2.conf" "${consts[@]}" 2>&1); then
+		ok "icinga2 daemon -C accepts dist/icinga2/cyberbaseline.conf and its example apply rule"
+	else
+		nok "icinga2 daemon -C accepts dist/icinga2/cyberbaseline.conf and its example apply rule" \
+			"$(echo "$out" | grep -iE 'critical|error' | head -5)"
+	fi
+
+	# The validation must be able to fail: a copy without its last brace.
+	sed '$d' "$CONF" | sed '$d' >"$ic/broken.conf"
+	sed "s#$CONF#$ic/broken.conf#" "$ic/etc/icinga2.conf" >"$ic/etc/broken.conf"
+	if icinga2 daemon -C -c "$ic/etc/broken.conf" "${consts[@]}" >/dev/null 2>&1; then
+		nok "icinga2 daemon -C rejects a broken copy (the validation can fail)"
+	else
+		ok "icinga2 daemon -C rejects a broken copy (the validation can fail)"
+	fi
+
+	# started directly, so that $! is the daemon itself (stopped by PID on exit)
+	icinga2 daemon -c "$ic/etc/icinga2.conf" "${consts[@]}" >"$ic/daemon.log" 2>&1 &
+	pids+=($!)
+	check_argv() {	# what, host, expected argv
+		local got
+		got=$(argv_of "$2")
+		if [ "$(groups "$3")" = "$(groups "$got")" ] && [ "${got%% *}" = -H ]; then
+			ok "$1"
+		else
+			nok "$1" "expected: $3" "actual:   $got"
+		fi
+	}
+	check_argv "Icinga runs baseline_ssh with the defaults: -H address, --host-name, -t 20" \
+		defaults.example "-H 127.0.0.1 --host-name defaults.example -t 20"
+	check_argv "Icinga passes address6 as -H when the host has no IPv4 address" \
+		v6only.example "-H ::1 --host-name v6only.example -t 20"
+	check_argv "Icinga passes every baseline_* and baseline_ssh_* variable as its option" \
+		every-option.example \
+		"-H 127.0.0.2 -p 2222 --evidence /var/lib/cyberbaseline/evidence.jsonl --host-name every-option.example --lang da --max-output 4000 --perfdata-controls --tailoring /etc/cyberbaseline/tailoring.json --timeout-result critical --unreachable-result warning --waivers /etc/cyberbaseline/waivers.json -B /srv/baselines/dk-kommune.json -P udvidet -c 75: -t 15 -v -w 90:"
+	check_argv "the example apply rule from the file's comment runs with its variables" \
+		linux.example \
+		"-H 127.0.0.3 --evidence /var/lib/cyberbaseline/evidence-ssh.jsonl --host-name linux.example --waivers /etc/cyberbaseline/waivers.json -c 75: -t 20"
+	grep -qiE 'critical/' "$ic/daemon.log" && grep -iE 'critical/' "$ic/daemon.log" | head -3 | sed 's/^/# /'
+fi
+
+# Every option common/opts.c shares must be offered by the CheckCommand
+# (except --help, --version, the --hostname alias, and --output-format, which
+# is not plugin output).
+declare -A short=([host]=-H [port]=-p [timeout]=-t [verbose]=-v [baseline]=-B [profile]=-P
+		  [warning]=-w [critical]=-c)
+missing=()
+for o in $(sed -n '/^static const struct option shared\[\]/,/^};/p' common/opts.c |
+	   grep -oE '\{ "[a-z-]+"' | tr -d '{" '); do
+	case $o in help | version | hostname | output-format) continue ;; esac
+	flag=${short[$o]:---$o}
+	grep -qE "^[[:space:]]+\"$flag\" = \\{" "$CONF" || missing+=("$flag")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	ok "dist/icinga2/cyberbaseline.conf offers every shared option of common/opts.c"
+else
+	nok "dist/icinga2/cyberbaseline.conf offers every shared option of common/opts.c" \
+		"missing: ${missing[*]}"
+fi
+
+# ---------------------------------------------------------------- Nagios 4
+nagios_tests=3
+if ! command -v nagios4 >/dev/null 2>&1; then
+	for _ in $(seq 1 $nagios_tests); do skip "nagios4 not installed (Debian: nagios4-core)"; done
+else
+	ng=$dir/nagios
+	mkdir -p "$ng/checkresults"
+	echo "\$USER1\$=$dir/plugins" >"$ng/resource.cfg"
+	cat >"$ng/nagios.cfg" <<-EOF
+	log_file=$ng/nagios.log
+	cfg_file=$CFG
+	cfg_file=$ng/objects.cfg
+	resource_file=$ng/resource.cfg
+	object_cache_file=$ng/objects.cache
+	precached_object_file=$ng/objects.precache
+	status_file=$ng/status.dat
+	state_retention_file=$ng/retention.dat
+	retain_state_information=0
+	temp_file=$ng/nagios.tmp
+	temp_path=$ng
+	lock_file=$ng/nagios.lock
+	check_result_path=$ng/checkresults
+	command_file=$ng/nagios.cmd
+	query_socket=$ng/nagios.qh
+	check_external_commands=1
+	log_rotation_method=n
+	nagios_user=$user
+	nagios_group=$group
+	enable_notifications=0
+	execute_host_checks=0
+	execute_service_checks=1
+	EOF
+	{
+		cat <<-'EOF'
+		define timeperiod {
+			timeperiod_name	always
+			alias		always
+			monday		00:00-24:00
+			tuesday		00:00-24:00
+			wednesday	00:00-24:00
+			thursday	00:00-24:00
+			friday		00:00-24:00
+			saturday	00:00-24:00
+			sunday		00:00-24:00
+		}
+		define command {
+			command_name	notify-none
+			command_line	/bin/true
+		}
+		define contact {
+			contact_name			nobody
+			host_notifications_enabled	0
+			service_notifications_enabled	0
+			host_notification_period	always
+			service_notification_period	always
+			host_notification_options	n
+			service_notification_options	n
+			host_notification_commands	notify-none
+			service_notification_commands	notify-none
+		}
+		define service {
+			name			generic-service
+			register		0
+			max_check_attempts	1
+			check_interval		60
+			retry_interval		15
+			check_period		always
+			notification_period	always
+			contacts		nobody
+		}
+		define hostgroup {
+			hostgroup_name	linux-servers
+			alias		Linux servers
+		}
+		define host {
+			host_name		web01.aarhus.dk
+			address			127.0.0.1
+			hostgroups		linux-servers
+			max_check_attempts	1
+			check_period		always
+			contacts		nobody
+			notification_period	always
+		}
+		EOF
+		# the example from the file's own comment, as an operator would paste it
+		example "$CFG" '^# define service' '#'
+	} >"$ng/objects.cfg"
+
+	if out=$(nagios4 -v "$ng/nagios.cfg" 2>&1); then
+		ok "nagios4 -v accepts dist/nagios/cyberbaseline.cfg and its example service"
+	else
+		nok "nagios4 -v accepts dist/nagios/cyberbaseline.cfg and its example service" \
+			"$(echo "$out" | grep -iE 'error|warning' | head -5)"
+	fi
+
+	sed 's/^define command {/define command {\n\tbroken/' "$CFG" >"$ng/broken.cfg"
+	sed "s#^cfg_file=$CFG#cfg_file=$ng/broken.cfg#" "$ng/nagios.cfg" >"$ng/broken-nagios.cfg"
+	if nagios4 -v "$ng/broken-nagios.cfg" >/dev/null 2>&1; then
+		nok "nagios4 -v rejects a broken copy (the validation can fail)"
+	else
+		ok "nagios4 -v rejects a broken copy (the validation can fail)"
+	fi
+
+	nagios4 "$ng/nagios.cfg" >"$ng/daemon.log" 2>&1 &
+	pids+=($!)
+	for _ in $(seq 1 100); do
+		[ -p "$ng/nagios.cmd" ] && break
+		sleep 0.1
+	done
+	now=$(date +%s)
+	[ -p "$ng/nagios.cmd" ] &&
+		printf '[%s] SCHEDULE_FORCED_SVC_CHECK;web01.aarhus.dk;baseline-ssh;%s\n' "$now" "$now" \
+			>"$ng/nagios.cmd"
+	check "Nagios runs the example service with -H, -p \$ARG1\$, --host-name and \$ARG2\$ split into options" \
+		"-H 127.0.0.1 -p 22 --host-name web01.aarhus.dk --waivers /etc/cyberbaseline/waivers.json --evidence /var/lib/cyberbaseline/evidence-ssh.jsonl" \
+		"$(argv_of web01.aarhus.dk)"
+fi
+
+echo "1..$n"
