@@ -5,7 +5,10 @@
  * converts the document into our own tree, so that no json-c type leaves this
  * module; writing escapes into an sbuf.
  *
- * Caps: JSON_MAX_FILE bytes per file, JSON_MAX_DEPTH nesting levels.
+ * Caps: JSON_MAX_FILE bytes per file, JSON_MAX_DEPTH nesting levels (json-c's
+ * count: every value on the path from the root, the innermost scalar too).
+ * Strict: RFC 8259 only (no NaN, comments, trailing commas or content after
+ * the document), valid UTF-8, no NUL, integers within 64 bits, unique keys.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -49,7 +52,10 @@ void jv_free(struct jv *v);
 const struct jv *jv_get(const struct jv *v, const char *key);
 const char *jv_type_name(enum jv_type t);
 
-/* Appends s as a quoted JSON string (control characters escaped). */
+/*
+ * Appends s as a quoted JSON string: '"', '\\' and control characters escaped,
+ * valid UTF-8 as is, any other byte as \ufffd (the output is always valid JSON).
+ */
 void json_put_str(struct sbuf *sb, const char *s);
 /* Appends "key": with a quoted key. */
 void json_put_key(struct sbuf *sb, const char *key);
