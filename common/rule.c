@@ -430,28 +430,41 @@ version_cmp(const char *a, const char *b)
 	return 0;
 }
 
+/* Has observed already recorded fact `name` ("name=..." or "name includes ...")? */
+static bool
+observed_already(const struct sbuf *observed, const char *name)
+{
+	const char *p = sbuf_str(observed);
+	size_t n = strlen(name);
+
+	for (;;) {
+		if (strncmp(p, name, n) == 0 && (p[n] == '=' || strncmp(p + n, " includes ", 10) == 0))
+			return true;
+		if (!(p = strstr(p, "; ")))
+			return false;
+		p += 2;
+	}
+}
+
 /*
- * Records "fact=value" once per fact in observed, with the detail of the
- * first leaf that read it (e.g. the matching items of a failed none_of).
- * Later leaves over the same fact add nothing: their detail would land
+ * Records what a leaf read, once per fact: "fact=value", with a detail such
+ * as a version minimum. For a list that fails because of some of its items
+ * (none_of, subset), only those items: "ssh.kex includes a, b (of 14)", which
+ * is what a reader needs to fix; the full list is there when the control
+ * passes. Later leaves over the same fact add nothing: their detail would land
  * after another fact's value and read as if it belonged there.
  */
 static void
-observe(struct sbuf *observed, const struct fact *fa, const char *extra)
+observe(struct sbuf *observed, const struct fact *fa, const char *extra, const char *culprits)
 {
-	char *key;
-	bool seen;
-
-	if (!observed)
-		return;
-	key = xasprintf("; %s=", fa->name);
-	seen = strncmp(sbuf_str(observed), key + 2, strlen(key + 2)) == 0 ||
-	       strstr(sbuf_str(observed), key) != NULL;
-	free(key);
-	if (seen)
+	if (!observed || observed_already(observed, fa->name))
 		return;
 	if (observed->len)
 		sbuf_addstr(observed, "; ");
+	if (culprits) {
+		sbuf_addf(observed, "%s includes %s (of %zu)", fa->name, culprits, fa->nlist);
+		return;
+	}
 	sbuf_addf(observed, "%s=", fa->name);
 	fact_format(fa, observed);
 	if (extra) {
@@ -625,7 +638,7 @@ eval_leaf(const struct rule *r, const struct rule_env *env, const struct facts *
 			break;
 		min = r->src == SRC_TABLE ? table_minimum(env_table(env, r->name), fa->s) : v->s;
 		if (!min) {
-			observe(observed, fa, NULL);
+			observe(observed, fa, NULL, NULL);
 			unknown(why, "no minimum version known for '%s' in table '%s'", fa->s,
 				r->name);
 			sbuf_release(&hits);
@@ -649,13 +662,12 @@ eval_leaf(const struct rule *r, const struct rule_env *env, const struct facts *
 	if (res == TRI_UNKNOWN) {
 		unknown(why, "fact '%s' is %s, which this rule cannot compare", r->fact,
 			type_word(fa->type));
-	} else if (hits.len && r->op != RULE_VERSION_GE && r->op != RULE_VERSION_LT) {
-		char *extra = xasprintf("(%s %s)", r->op == RULE_SUBSET ? "outside:" : "matching:",
-					sbuf_str(&hits));
-		observe(observed, fa, (r->op == RULE_ANY_OF) ? NULL : extra);
-		free(extra);
+	} else if (res == TRI_FALSE && hits.len && (r->op == RULE_NONE_OF || r->op == RULE_SUBSET)) {
+		observe(observed, fa, NULL, sbuf_str(&hits));
 	} else {
-		observe(observed, fa, hits.len ? sbuf_str(&hits) : NULL);
+		bool detail = r->op == RULE_VERSION_GE || r->op == RULE_VERSION_LT;
+
+		observe(observed, fa, detail && hits.len ? sbuf_str(&hits) : NULL, NULL);
 	}
 	sbuf_release(&hits);
 	return res;
