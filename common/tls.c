@@ -1,0 +1,837 @@
+/*
+ * TLS handshakes through libssl: one SSL_CTX and one SSL per attempt, pinned
+ * to one protocol version, driven without blocking on the caller's socket.
+ * No OpenSSL type leaves this file (tls.h is the contract).
+ *
+ * OpenSSL never prints here: every failure leaves its reasons on the
+ * thread's error queue, which we read (the first entry becomes the message)
+ * and then empty with ERR_clear_error(), so no stale entry misleads the next
+ * attempt.
+ *
+ * Writes to a peer that has gone away go through write(2) in OpenSSL's
+ * socket BIO, so the process must ignore SIGPIPE (deadline_start() does).
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/ocsp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "tls.h"
+#include "util.h"
+#include "banned.h"
+
+/* The longest offer we accept from the caller (a cipher enumeration's string). */
+#define TLS_OFFER_MAX (64 * 1024)
+/* DNS names are at most 253 characters; leave room for a trailing dot. */
+#define TLS_NAME_MAX 255
+/* An OCSP response older than this is stale (see ocsp_status()). */
+#define OCSP_MAX_AGE (7L * 86400)
+/* Clock skew allowed for an OCSP thisUpdate in the future. */
+#define OCSP_SKEW 300L
+
+/* Everything we can offer: all TLS <= 1.2 suites, and the five TLS 1.3 ones. */
+#define ALL_CIPHERS "ALL:COMPLEMENTOFALL"
+#define ALL_SUITES13 \
+	"TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:" \
+	"TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256"
+
+struct tls_attempt {
+	SSL_CTX *ctx;
+	SSL *ssl;
+	X509_STORE *store;		/* with want_cert: the trust anchors */
+	bool want_cert, want_ocsp;
+	char *verify_name;
+	enum tls_step state;		/* TLS_STEP_WANT_WRITE until the end */
+	bool ended;
+	unsigned char first_header[5];	/* the first record header the server sent */
+	bool have_header;
+	struct tls_result res;
+	char err[160];
+};
+
+static const char *const version_names[TLS_NVERSIONS] = {
+	"TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3",
+};
+static const int version_codes[TLS_NVERSIONS] = {
+	TLS1_VERSION, TLS1_1_VERSION, TLS1_2_VERSION, TLS1_3_VERSION,
+};
+
+const char *
+tls_version_name(enum tls_version v)
+{
+	return (unsigned)v < TLS_NVERSIONS ? version_names[v] : "?";
+}
+
+/* Copies s (NULL: "") into dst of size n, cut to fit. */
+static void
+copy(char *dst, size_t n, const char *s)
+{
+	size_t len = s ? strnlen(s, n - 1) : 0;
+
+	if (len)
+		memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
+static void
+lower(char *s)
+{
+	for (; *s; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
+/*
+ * The first error on OpenSSL's queue as a lower-case reason ("no cipher
+ * match"), or `fallback` when the queue is empty; the queue is emptied.
+ */
+static void
+queue_reason(char *dst, size_t n, const char *fallback)
+{
+	unsigned long code = ERR_get_error();
+	const char *r = NULL;
+
+	if (code != 0) {
+		if (ERR_SYSTEM_ERROR(code))
+			r = strerror(ERR_GET_REASON(code));
+		else
+			r = ERR_reason_error_string(code);
+	}
+	copy(dst, n, r ? r : fallback);
+	lower(dst);
+	ERR_clear_error();
+}
+
+/* Sets e from the error queue: "<what>: <first reason>". */
+static void
+fail_new(struct errmsg *e, const char *what)
+{
+	char why[128];
+
+	queue_reason(why, sizeof(why), "unknown error");
+	errmsg_set(e, "%s: %s", what, why);
+}
+
+/*
+ * Remembers the first record header the server sent: it tells "another TLS
+ * version" (0x03 0x0n) from "not TLS at all" when OpenSSL says "wrong
+ * version number". libssl reports each header before it checks it.
+ */
+static void
+msg_cb(int write_p, int version, int content_type, const void *buf, size_t len, SSL *ssl,
+       void *arg)
+{
+	struct tls_attempt *a = arg;
+
+	(void)version;
+	(void)ssl;
+	if (write_p || content_type != SSL3_RT_HEADER || len < 5 || a->have_header)
+		return;
+	memcpy(a->first_header, buf, 5);
+	a->have_header = true;
+}
+
+struct tls_attempt *
+tls_attempt_new(int fd, const struct tls_attempt_opts *o, struct errmsg *e)
+{
+	struct tls_attempt *a;
+	STACK_OF(SSL_CIPHER) *sk;
+	const char *vname;
+	char *list;
+	int ok, n;
+
+	ERR_clear_error();
+	if ((unsigned)o->version >= TLS_NVERSIONS) {
+		errmsg_set(e, "unknown tls version %d", (int)o->version);
+		return NULL;
+	}
+	vname = version_names[o->version];
+	if ((o->ciphers && strlen(o->ciphers) > TLS_OFFER_MAX) ||
+	    (o->ciphersuites && strlen(o->ciphersuites) > TLS_OFFER_MAX)) {
+		errmsg_set(e, "cipher offer for %s longer than %d bytes", vname, TLS_OFFER_MAX);
+		return NULL;
+	}
+	if (o->sni && (o->sni[0] == '\0' || strlen(o->sni) > TLS_NAME_MAX)) {
+		errmsg_set(e, "server name '%.64s' is empty or longer than %d bytes", o->sni,
+			   TLS_NAME_MAX);
+		return NULL;
+	}
+	if (o->verify_name && strlen(o->verify_name) > TLS_NAME_MAX) {
+		errmsg_set(e, "host name '%.64s...' is longer than %d bytes", o->verify_name,
+			   TLS_NAME_MAX);
+		return NULL;
+	}
+
+	a = xcalloc(1, sizeof(*a));
+	a->state = TLS_STEP_WANT_WRITE;
+	a->want_cert = o->want_cert;
+	a->want_ocsp = o->want_ocsp;
+	a->verify_name = o->verify_name ? xstrdup(o->verify_name) : NULL;
+
+	a->ctx = SSL_CTX_new(TLS_client_method());
+	if (!a->ctx) {
+		fail_new(e, "cannot create a tls context");
+		goto fail;
+	}
+	/*
+	 * Security level 0 on both the context and the cipher string: the
+	 * client must be able to offer TLS 1.0/1.1, SHA-1, small DH groups and
+	 * weak suites, and accept 1024-bit and SHA-1 certificates, because
+	 * finding them is the point. We only observe; nothing is sent over
+	 * these connections.
+	 */
+	SSL_CTX_set_security_level(a->ctx, 0);
+	if (SSL_CTX_set_min_proto_version(a->ctx, version_codes[o->version]) != 1 ||
+	    SSL_CTX_set_max_proto_version(a->ctx, version_codes[o->version]) != 1) {
+		fail_new(e, "cannot pin the tls version");
+		goto fail;
+	}
+	/*
+	 * No tickets, no session cache: each attempt is a full handshake.
+	 * LEGACY_SERVER_CONNECT: still talk to servers without RFC 5746 (and
+	 * report secure_renegotiation false). Compression is offered when
+	 * this libssl has it, so that a server that uses it can be seen.
+	 */
+	SSL_CTX_set_options(a->ctx, SSL_OP_NO_TICKET | SSL_OP_LEGACY_SERVER_CONNECT);
+	SSL_CTX_clear_options(a->ctx, SSL_OP_NO_COMPRESSION);
+	SSL_CTX_set_session_cache_mode(a->ctx, SSL_SESS_CACHE_OFF);
+	/* we verify ourselves after the handshake, to see a bad chain too */
+	SSL_CTX_set_verify(a->ctx, SSL_VERIFY_NONE, NULL);
+
+	if (o->version == TLS_V13) {
+		if (SSL_CTX_set_ciphersuites(a->ctx, o->ciphersuites ? o->ciphersuites
+								     : ALL_SUITES13) != 1) {
+			errmsg_set(e, "cannot offer tls 1.3 suites '%.200s'",
+				   o->ciphersuites ? o->ciphersuites : ALL_SUITES13);
+			ERR_clear_error();
+			goto fail;
+		}
+	} else {
+		list = xasprintf("%s:@SECLEVEL=0", o->ciphers ? o->ciphers : ALL_CIPHERS);
+		ok = SSL_CTX_set_cipher_list(a->ctx, list);
+		free(list);
+		if (ok != 1) {
+			errmsg_set(e, "cannot offer cipher suites '%.200s': no cipher match",
+				   o->ciphers ? o->ciphers : ALL_CIPHERS);
+			ERR_clear_error();
+			goto fail;
+		}
+	}
+
+	if (o->want_cert) {
+		a->store = X509_STORE_new();
+		if (!a->store) {
+			fail_new(e, "cannot create a certificate store");
+			goto fail;
+		}
+		if (o->ca_file) {
+			if (X509_STORE_load_file(a->store, o->ca_file) != 1) {
+				char why[128];
+
+				queue_reason(why, sizeof(why), "no certificate found");
+				errmsg_set(e, "cannot load ca file '%s': %s", o->ca_file, why);
+				goto fail;
+			}
+		} else if (X509_STORE_set_default_paths(a->store) != 1) {
+			fail_new(e, "cannot load the system trust store");
+			goto fail;
+		}
+	}
+
+	a->ssl = SSL_new(a->ctx);
+	if (!a->ssl) {
+		fail_new(e, "cannot create a tls connection");
+		goto fail;
+	}
+	/* a string may match suites only other versions can use */
+	sk = SSL_get1_supported_ciphers(a->ssl);
+	n = sk ? sk_SSL_CIPHER_num(sk) : 0;
+	sk_SSL_CIPHER_free(sk);
+	if (n <= 0) {
+		errmsg_set(e, "no suite of '%.200s' can be offered in %s",
+			   o->version == TLS_V13 ? (o->ciphersuites ? o->ciphersuites : ALL_SUITES13)
+						 : (o->ciphers ? o->ciphers : ALL_CIPHERS),
+			   vname);
+		ERR_clear_error();
+		goto fail;
+	}
+	if (o->sni) {
+		char sni[TLS_NAME_MAX + 1];	/* the macro wants a non-const name; libssl copies it */
+
+		copy(sni, sizeof(sni), o->sni);
+		if (SSL_set_tlsext_host_name(a->ssl, sni) != 1) {
+			fail_new(e, "cannot set server name");
+			goto fail;
+		}
+	}
+	if (o->want_ocsp && SSL_set_tlsext_status_type(a->ssl, TLSEXT_STATUSTYPE_ocsp) != 1) {
+		fail_new(e, "cannot ask for ocsp stapling");
+		goto fail;
+	}
+	SSL_set_msg_callback(a->ssl, msg_cb);
+	SSL_set_msg_callback_arg(a->ssl, a);
+	if (SSL_set_fd(a->ssl, fd) != 1) {
+		fail_new(e, "cannot attach the socket");
+		goto fail;
+	}
+	SSL_set_connect_state(a->ssl);
+	return a;
+fail:
+	ERR_clear_error();
+	tls_attempt_free(a);
+	return NULL;
+}
+
+/* ---- results ------------------------------------------------------------ */
+
+/* OpenSSL's curve names to the names the baseline uses (NIST ones). */
+static const char *
+curve_name(const char *ossl)
+{
+	static const char *const map[][2] = {
+		{ "prime256v1", "P-256" }, { "secp256r1", "P-256" }, { "secp384r1", "P-384" },
+		{ "secp521r1", "P-521" },  { "secp224r1", "P-224" }, { "prime192v1", "P-192" },
+		{ "secp192r1", "P-192" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(ossl, map[i][0]) == 0)
+			return map[i][1];
+	return ossl;
+}
+
+/* Key type of pk as tls.h names it; curve for EC (else ""). */
+static void
+key_facts(EVP_PKEY *pk, char *type, size_t ntype, unsigned *bits, char *curve, size_t ncurve)
+{
+	static const char *const types[][2] = {
+		{ "RSA", "RSA" },	  { "RSA-PSS", "RSA" }, { "EC", "EC" },
+		{ "ED25519", "Ed25519" }, { "ED448", "Ed448" }, { "DSA", "DSA" },
+		{ "DH", "DH" },		  { "DHX", "DH" },	{ "X25519", "X25519" },
+		{ "X448", "X448" },
+	};
+	char group[64];
+	size_t i, glen = 0;
+	int b;
+
+	copy(type, ntype, "?");
+	copy(curve, ncurve, "");
+	*bits = 0;
+	if (!pk)
+		return;
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (EVP_PKEY_is_a(pk, types[i][0])) {
+			copy(type, ntype, types[i][1]);
+			break;
+		}
+	b = EVP_PKEY_get_bits(pk);
+	*bits = b > 0 ? (unsigned)b : 0;
+	if (EVP_PKEY_is_a(pk, "EC") &&
+	    EVP_PKEY_get_group_name(pk, group, sizeof(group), &glen) == 1)
+		copy(curve, ncurve, curve_name(group));
+	ERR_clear_error();
+}
+
+/* TLS 1.3 negotiated group (a NID, or TLSEXT_nid_unknown | id) to its name. */
+static const char *
+group_name(SSL *ssl, int nid)
+{
+	static const struct {
+		int nid;
+		const char *name;
+	} map[] = {
+		{ NID_X25519, "X25519" },	  { NID_X448, "X448" },
+		{ NID_X9_62_prime256v1, "P-256" }, { NID_secp384r1, "P-384" },
+		{ NID_secp521r1, "P-521" },	  { NID_ffdhe2048, "ffdhe2048" },
+		{ NID_ffdhe3072, "ffdhe3072" },	  { NID_ffdhe4096, "ffdhe4096" },
+		{ NID_ffdhe6144, "ffdhe6144" },	  { NID_ffdhe8192, "ffdhe8192" },
+	};
+	const char *s;
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (map[i].nid == nid)
+			return map[i].name;
+	s = SSL_group_to_name(ssl, nid);
+	return s ? s : "?";
+}
+
+static void
+kx_facts(struct tls_attempt *a)
+{
+	struct tls_result *r = &a->res;
+	EVP_PKEY *pk = NULL;
+	char type[16], curve[32];
+	unsigned bits = 0;
+	int nid;
+
+	if (SSL_get_peer_tmp_key(a->ssl, &pk) == 1 && pk) {
+		key_facts(pk, type, sizeof(type), &bits, curve, sizeof(curve));
+		r->kx_bits = bits;
+		if (strcmp(type, "EC") == 0)
+			copy(r->kx_group, sizeof(r->kx_group), curve[0] ? curve : "EC");
+		else
+			copy(r->kx_group, sizeof(r->kx_group), type);	/* X25519, X448, DH */
+		EVP_PKEY_free(pk);
+	}
+	/* TLS 1.3: the group by name (a named FFDHE group is "ffdhe2048", not "DH") */
+	if (r->version == TLS_V13) {
+		nid = SSL_get_negotiated_group(a->ssl);
+		if (nid != 0 && nid != NID_undef)
+			copy(r->kx_group, sizeof(r->kx_group), group_name(a->ssl, nid));
+	}
+	ERR_clear_error();
+}
+
+/*
+ * Signature algorithm names: OpenSSL's long object names
+ * ("sha256WithRSAEncryption", "ecdsa-with-SHA256", "sha1WithRSAEncryption",
+ * "md5WithRSAEncryption", "ED25519", "ED448"), except RSASSA-PSS whose long
+ * name is "rsassaPss": we use the short "RSASSA-PSS" (the digest sits in the
+ * parameters). An unknown algorithm is its dotted OID.
+ */
+static void
+sig_alg_name(X509 *x, char *dst, size_t n)
+{
+	const X509_ALGOR *alg = NULL;
+	const ASN1_OBJECT *obj = NULL;
+
+	if (X509_get_signature_nid(x) == NID_rsassaPss) {
+		copy(dst, n, "RSASSA-PSS");
+		return;
+	}
+	X509_get0_signature(NULL, &alg, x);
+	if (alg)
+		X509_ALGOR_get0(&obj, NULL, NULL, alg);
+	if (!obj || OBJ_obj2txt(dst, (int)n, obj, 0) <= 0)
+		copy(dst, n, "?");
+}
+
+/* One-line RFC 2253 name (non-ASCII and controls escaped), cut to n - 1 bytes. */
+static void
+name_line(const X509_NAME *name, char *dst, size_t n)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	int got = 0;
+
+	dst[0] = '\0';
+	if (!b)
+		return;
+	if (name && X509_NAME_print_ex(b, name, 0, XN_FLAG_RFC2253) >= 0)
+		got = BIO_read(b, dst, (int)n - 1);
+	dst[got > 0 ? got : 0] = '\0';
+	BIO_free(b);
+}
+
+static time_t
+asn1_time(const ASN1_TIME *t)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if (!t || ASN1_TIME_to_tm(t, &tm) != 1)
+		return 0;
+	return timegm(&tm);
+}
+
+static void
+cert_facts(X509 *x, struct tls_cert *c)
+{
+	memset(c, 0, sizeof(*c));
+	key_facts(X509_get0_pubkey(x), c->key_type, sizeof(c->key_type), &c->key_bits, c->curve,
+		  sizeof(c->curve));
+	sig_alg_name(x, c->sig_alg, sizeof(c->sig_alg));
+	name_line(X509_get_subject_name(x), c->subject, sizeof(c->subject));
+	name_line(X509_get_issuer_name(x), c->issuer, sizeof(c->issuer));
+	c->not_before = asn1_time(X509_get0_notBefore(x));
+	c->not_after = asn1_time(X509_get0_notAfter(x));
+	c->self_signed = X509_self_signed(x, 0) == 1;
+	ERR_clear_error();
+}
+
+/*
+ * Verifies leaf + what the server sent against a->store (at the current
+ * time, for the TLS server purpose), into a->res. Returns the chain OpenSSL
+ * built (the caller frees it with sk_X509_pop_free), for the OCSP issuer, or
+ * NULL.
+ */
+static STACK_OF(X509) *
+verify_chain(struct tls_attempt *a, X509 *leaf, STACK_OF(X509) *sent)
+{
+	struct tls_result *r = &a->res;
+	X509_STORE_CTX *vctx = X509_STORE_CTX_new();
+	STACK_OF(X509) *built = NULL;
+
+	r->verified = false;
+	copy(r->verify_error, sizeof(r->verify_error), "cannot verify");
+	if (vctx && X509_STORE_CTX_init(vctx, a->store, leaf, sent) == 1 &&
+	    X509_STORE_CTX_set_default(vctx, "ssl_server") == 1) {
+		r->verified = X509_verify_cert(vctx) == 1;
+		copy(r->verify_error, sizeof(r->verify_error),
+		     r->verified ? "ok"
+				 : X509_verify_cert_error_string(X509_STORE_CTX_get_error(vctx)));
+		lower(r->verify_error);
+		built = X509_STORE_CTX_get1_chain(vctx);
+	}
+	X509_STORE_CTX_free(vctx);
+	ERR_clear_error();
+	return built;
+}
+
+static bool
+is_ip_literal(const char *s)
+{
+	unsigned char buf[16];
+
+	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
+}
+
+/* The issuer of leaf: in what the server sent, else in the chain we built. */
+static X509 *
+find_issuer(X509 *leaf, STACK_OF(X509) *sent, STACK_OF(X509) *built)
+{
+	STACK_OF(X509) *lists[2] = { sent, built };
+	X509 *c;
+	int i, k;
+
+	for (k = 0; k < 2; k++)
+		for (i = 0; lists[k] && i < sk_X509_num(lists[k]); i++) {
+			c = sk_X509_value(lists[k], i);
+			if (X509_cmp(c, leaf) != 0 && X509_check_issued(c, leaf) == X509_V_OK)
+				return c;
+		}
+	return NULL;
+}
+
+/*
+ * The stapled OCSP response, in one word:
+ *   "none"     nothing stapled
+ *   "invalid"  not DER, not a successful response, no basic response, the
+ *              issuer of the leaf unknown, or no entry for the leaf
+ *   "revoked"  the entry says revoked (whatever its dates)
+ *   "stale"    good or unknown, but outside its validity window: nextUpdate
+ *              is past, or thisUpdate is more than 7 days old (or more than
+ *              5 minutes in the future), as OCSP_check_validity() judges
+ *   "good", "unknown"  the entry's status, current
+ * The responder's signature is not verified: this reports stapling, and
+ * the chain's trust is reported separately.
+ */
+static const char *
+ocsp_status(SSL *ssl, X509 *leaf, X509 *issuer)
+{
+	static const char *const md_names[] = { "SHA1", "SHA256" };
+	const unsigned char *der = NULL, *p;
+	OCSP_RESPONSE *rsp = NULL;
+	OCSP_BASICRESP *bs = NULL;
+	OCSP_CERTID *id;
+	ASN1_GENERALIZEDTIME *thisupd = NULL, *nextupd = NULL, *revtime = NULL;
+	const char *out = "invalid";
+	long len;
+	int status = -1, reason = 0, found = 0;
+	size_t i;
+
+	len = SSL_get_tlsext_status_ocsp_resp(ssl, &der);
+	if (len <= 0 || !der)
+		return "none";
+	p = der;
+	rsp = d2i_OCSP_RESPONSE(NULL, &p, len);
+	if (!rsp || OCSP_response_status(rsp) != OCSP_RESPONSE_STATUS_SUCCESSFUL)
+		goto out;
+	bs = OCSP_response_get1_basic(rsp);
+	if (!bs || !leaf || !issuer)
+		goto out;
+	/* responders name the certificate by a SHA-1 (usual) or SHA-256 CertID */
+	for (i = 0; !found && i < sizeof(md_names) / sizeof(md_names[0]); i++) {
+		id = OCSP_cert_to_id(EVP_get_digestbyname(md_names[i]), leaf, issuer);
+		if (id)
+			found = OCSP_resp_find_status(bs, id, &status, &reason, &revtime, &thisupd,
+						      &nextupd);
+		OCSP_CERTID_free(id);
+	}
+	if (!found)
+		goto out;
+	if (status == V_OCSP_CERTSTATUS_REVOKED)
+		out = "revoked";
+	else if (OCSP_check_validity(thisupd, nextupd, OCSP_SKEW, OCSP_MAX_AGE) != 1)
+		out = "stale";
+	else if (status == V_OCSP_CERTSTATUS_GOOD)
+		out = "good";
+	else
+		out = "unknown";
+out:
+	OCSP_BASICRESP_free(bs);
+	OCSP_RESPONSE_free(rsp);
+	ERR_clear_error();
+	return out;
+}
+
+static void
+collect(struct tls_attempt *a)
+{
+	struct tls_result *r = &a->res;
+	const SSL_CIPHER *c = SSL_get_current_cipher(a->ssl);
+	STACK_OF(X509) *sent = SSL_get_peer_cert_chain(a->ssl), *built = NULL;
+	X509 *leaf = SSL_get0_peer_certificate(a->ssl), *x;
+	int v = SSL_version(a->ssl), i;
+	size_t k;
+
+	for (k = 0; k < TLS_NVERSIONS; k++)
+		if (version_codes[k] == v)
+			r->version = (enum tls_version)k;
+	if (c) {
+		copy(r->cipher, sizeof(r->cipher),
+		     SSL_CIPHER_standard_name(c) ? SSL_CIPHER_standard_name(c)
+						 : SSL_CIPHER_get_name(c));
+		copy(r->cipher_openssl, sizeof(r->cipher_openssl), SSL_CIPHER_get_name(c));
+	}
+	kx_facts(a);
+	r->compression = SSL_get_current_compression(a->ssl) != NULL;
+	r->secure_renegotiation = SSL_get_secure_renegotiation_support(a->ssl) == 1;
+
+	if (a->want_cert && leaf) {
+		cert_facts(leaf, &r->chain[0]);
+		r->nchain = 1;
+		/* on a client the sent chain starts with the leaf; keep the first ones */
+		for (i = 0; sent && i < sk_X509_num(sent) && r->nchain < TLS_CHAIN_MAX; i++) {
+			x = sk_X509_value(sent, i);
+			if (i == 0 && X509_cmp(x, leaf) == 0)
+				continue;
+			cert_facts(x, &r->chain[r->nchain++]);
+		}
+		built = verify_chain(a, leaf, sent);
+		if (a->verify_name)
+			r->name_match =
+				is_ip_literal(a->verify_name)
+					? X509_check_ip_asc(leaf, a->verify_name, 0) == 1
+					: X509_check_host(leaf, a->verify_name, strlen(a->verify_name),
+							  0, NULL) == 1;
+	} else if (a->want_cert) {
+		copy(r->verify_error, sizeof(r->verify_error), "no certificate");
+	}
+	if (a->want_ocsp)
+		copy(r->ocsp, sizeof(r->ocsp),
+		     ocsp_status(a->ssl, leaf, leaf ? find_issuer(leaf, sent, built) : NULL));
+	sk_X509_pop_free(built, X509_free);
+	ERR_clear_error();
+}
+
+/* ---- the handshake ------------------------------------------------------ */
+
+static enum tls_step
+end(struct tls_attempt *a, enum tls_step s, const char *why)
+{
+	a->state = s;
+	a->ended = true;
+	if (why) {
+		copy(a->err, sizeof(a->err), why);
+		lower(a->err);
+	}
+	ERR_clear_error();
+	return s;
+}
+
+/*
+ * The connection ended (EOF) before the handshake did. A server that closes
+ * right after our ClientHello, without a byte of answer, is how many servers
+ * say no to an old version or to suites they lack: REFUSED. Once the server
+ * has sent anything (a ServerHello started), a close is a broken handshake:
+ * FAILED.
+ */
+static enum tls_step
+closed(struct tls_attempt *a)
+{
+	if (BIO_number_read(SSL_get_rbio(a->ssl)) == 0)
+		return end(a, TLS_STEP_REFUSED, "connection closed");
+	return end(a, TLS_STEP_FAILED, "connection closed during the handshake");
+}
+
+/*
+ * SSL_ERROR_SSL: the first queued error decides.
+ *  - an alert from the server ("alert handshake failure", "alert protocol
+ *    version"), or libssl's own verdict that the server answered with
+ *    another version ("unsupported protocol", "version too low", "wrong
+ *    version number" on a TLS record header 0x03 0x0n), or "no shared
+ *    cipher": REFUSED
+ *  - EOF: see closed()
+ *  - anything else, including "wrong version number" on bytes that are not
+ *    a TLS record (an HTTP answer, garbage): FAILED
+ */
+static enum tls_step
+ssl_error(struct tls_attempt *a)
+{
+	unsigned long code = ERR_peek_error();
+	int reason = ERR_GET_REASON(code);
+	char why[160];
+
+	if (code != 0 && !ERR_SYSTEM_ERROR(code) && ERR_GET_LIB(code) == ERR_LIB_SSL) {
+		if (reason >= SSL_AD_REASON_OFFSET && reason < SSL_AD_REASON_OFFSET + 256) {
+			snprintf(why, sizeof(why), "alert %s",
+				 SSL_alert_desc_string_long(reason - SSL_AD_REASON_OFFSET));
+			return end(a, TLS_STEP_REFUSED, why);
+		}
+		switch (reason) {
+		case SSL_R_UNEXPECTED_EOF_WHILE_READING:
+			return closed(a);
+		case SSL_R_UNSUPPORTED_PROTOCOL:
+		case SSL_R_VERSION_TOO_LOW:
+		case SSL_R_VERSION_TOO_HIGH:
+		case SSL_R_NO_SHARED_CIPHER:
+			queue_reason(why, sizeof(why), "refused");
+			return end(a, TLS_STEP_REFUSED, why);
+		case SSL_R_WRONG_VERSION_NUMBER:
+			if (a->have_header && a->first_header[1] == 0x03) {
+				queue_reason(why, sizeof(why), "refused");
+				return end(a, TLS_STEP_REFUSED, why);
+			}
+			return end(a, TLS_STEP_FAILED, "not a tls answer (wrong version number)");
+		default:
+			break;
+		}
+	}
+	queue_reason(why, sizeof(why), "tls error");
+	return end(a, TLS_STEP_FAILED, why);
+}
+
+enum tls_step
+tls_attempt_step(struct tls_attempt *a)
+{
+	char why[160];
+	int rc, err, saved;
+
+	if (a->ended)
+		return a->state;
+	ERR_clear_error();
+	errno = 0;
+	rc = SSL_connect(a->ssl);
+	saved = errno;
+	if (rc == 1) {
+		collect(a);
+		return end(a, TLS_STEP_DONE, NULL);
+	}
+	err = SSL_get_error(a->ssl, rc);
+	switch (err) {
+	case SSL_ERROR_WANT_READ:
+		ERR_clear_error();
+		return a->state = TLS_STEP_WANT_READ;
+	case SSL_ERROR_WANT_WRITE:
+		ERR_clear_error();
+		return a->state = TLS_STEP_WANT_WRITE;
+	case SSL_ERROR_SSL:
+		return ssl_error(a);
+	case SSL_ERROR_ZERO_RETURN:
+		return closed(a);
+	case SSL_ERROR_SYSCALL:
+		if (ERR_peek_error() != 0)
+			return ssl_error(a);
+		if (saved == 0)
+			return closed(a);
+		/* a reset is FAILED even before any answer: only a clean close says no */
+		if (saved == ECONNRESET)
+			return end(a, TLS_STEP_FAILED, "connection reset");
+		snprintf(why, sizeof(why), "connection error: %s", strerror(saved));
+		return end(a, TLS_STEP_FAILED, why);
+	default:
+		snprintf(why, sizeof(why), "unexpected tls state %d", err);
+		return end(a, TLS_STEP_FAILED, why);
+	}
+}
+
+const struct tls_result *
+tls_attempt_result(const struct tls_attempt *a)
+{
+	return &a->res;
+}
+
+const char *
+tls_attempt_error(const struct tls_attempt *a)
+{
+	return a->err;
+}
+
+void
+tls_attempt_free(struct tls_attempt *a)
+{
+	if (!a)
+		return;
+	SSL_free(a->ssl);	/* no close_notify, and the fd stays open (BIO_NOCLOSE) */
+	SSL_CTX_free(a->ctx);
+	X509_STORE_free(a->store);
+	free(a->verify_name);
+	free(a);
+	ERR_clear_error();
+}
+
+/* ---- what we can offer -------------------------------------------------- */
+
+#define SUITES_MAX 256
+#define SUITE_NAME_MAX 64
+
+static char suite_names[TLS_NVERSIONS][SUITES_MAX][SUITE_NAME_MAX];
+static const char *suite_ptrs[TLS_NVERSIONS][SUITES_MAX];
+static size_t suite_count[TLS_NVERSIONS];
+static bool suite_filled[TLS_NVERSIONS];
+
+/* Fills the static list for v once (the check is single-threaded). */
+static void
+fill_suites(enum tls_version v)
+{
+	STACK_OF(SSL_CIPHER) *sk = NULL;
+	SSL_CTX *ctx;
+	SSL *ssl = NULL;
+	size_t n = 0;
+	int i;
+
+	suite_filled[v] = true;
+	ctx = SSL_CTX_new(TLS_client_method());
+	if (!ctx)
+		goto out;
+	SSL_CTX_set_security_level(ctx, 0);
+	if (SSL_CTX_set_min_proto_version(ctx, version_codes[v]) != 1 ||
+	    SSL_CTX_set_max_proto_version(ctx, version_codes[v]) != 1 ||
+	    SSL_CTX_set_cipher_list(ctx, ALL_CIPHERS ":@SECLEVEL=0") != 1 ||
+	    SSL_CTX_set_ciphersuites(ctx, ALL_SUITES13) != 1)
+		goto out;
+	ssl = SSL_new(ctx);
+	if (!ssl)
+		goto out;
+	/* only what this version can use, without PSK/SRP suites we cannot do */
+	sk = SSL_get1_supported_ciphers(ssl);
+	for (i = 0; sk && i < sk_SSL_CIPHER_num(sk) && n < SUITES_MAX; i++) {
+		copy(suite_names[v][n], SUITE_NAME_MAX, SSL_CIPHER_get_name(sk_SSL_CIPHER_value(sk, i)));
+		suite_ptrs[v][n] = suite_names[v][n];
+		n++;
+	}
+out:
+	suite_count[v] = n;
+	sk_SSL_CIPHER_free(sk);
+	SSL_free(ssl);
+	SSL_CTX_free(ctx);
+	ERR_clear_error();
+}
+
+size_t
+tls_offerable_suites(enum tls_version v, const char **names, size_t max)
+{
+	size_t i;
+
+	if ((unsigned)v >= TLS_NVERSIONS)
+		return 0;
+	if (!suite_filled[v])
+		fill_suites(v);
+	for (i = 0; i < suite_count[v] && i < max; i++)
+		names[i] = suite_ptrs[v][i];
+	return i;
+}
