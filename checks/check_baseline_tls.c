@@ -1,0 +1,710 @@
+/*
+ * check_baseline_tls: a TLS endpoint (HTTPS, or SMTP/IMAP/POP3 with
+ * STARTTLS) against the baseline's TLS controls.
+ *
+ * The probe, under one deadline, in two rounds of handshakes that run side
+ * by side in one poll() loop (each on its own connection):
+ *   handshake  one probe per protocol: SSLv2 and SSLv3 with our own minimal
+ *              ClientHello (common/tls_wire.c; OpenSSL 3 cannot speak them),
+ *              TLS 1.0 to 1.3 through common/tls.c, pinned to that version;
+ *              the TLS probes also collect and verify the certificate chain
+ *   ciphers    for each accepted TLS version, the cipher suites the server
+ *              accepts, enumerated the way sslscan and testssl.sh do: offer
+ *              all, note the one chosen, offer the rest, until it refuses
+ * Connecting (and the STARTTLS prelude, common/starttls.c) happens one
+ * connection at a time, as each handshake starts.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "deadline.h"
+#include "facts.h"
+#include "net.h"
+#include "opts.h"
+#include "report.h"
+#include "run.h"
+#include "starttls.h"
+#include "tls.h"
+#include "tls_wire.h"
+#include "util.h"
+#include "banned.h"
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#define SUITES_MAX 256
+#define RAW_BUF_MAX (TLS_WIRE_RECORD_MAX + 16)
+#define STARTTLS_BUF_MAX (STARTTLS_LINE_MAX * 8)
+
+static const char description[] =
+	"Checks a TLS endpoint against the TLS controls of the baseline: the protocol\n"
+	"versions it accepts (SSLv2 to TLS 1.3, each probed on its own), the cipher suites\n"
+	"it accepts for each version and their key exchange, and its certificate (chain,\n"
+	"name, expiry, key, signatures, lifetime, OCSP stapling), compression and secure\n"
+	"renegotiation. With --starttls it speaks SMTP, IMAP or POP3 first. Handshakes run\n"
+	"side by side under one deadline.";
+
+static const char help[] =
+	" --sni=NAME\n"
+	"    Server name to send (SNI) and to match the certificate against\n"
+	"    (default: -H when it is a name; none for an address)\n"
+	" --starttls=smtp|imap|pop3\n"
+	"    Speak the protocol and upgrade with STARTTLS first (default port 25, 143, 110)\n"
+	" --ca-file=FILE\n"
+	"    Trust anchors for the chain (PEM); default: the system store\n";
+
+enum { OPT_SNI = 1000, OPT_STARTTLS, OPT_CA_FILE };
+
+struct tls_opts {
+	const char *sni;
+	const char *ca_file;
+	bool starttls;
+	enum starttls_proto starttls_proto;
+};
+
+static int
+handle(int val, const char *arg, void *ctx, struct errmsg *e)
+{
+	struct tls_opts *t = ctx;
+
+	switch (val) {
+	case OPT_SNI:
+		if (!*arg || strlen(arg) > 253) {
+			errmsg_set(e, "invalid server name '%s'", arg);
+			return -1;
+		}
+		t->sni = arg;
+		return 0;
+	case OPT_STARTTLS:
+		if (starttls_proto_parse(arg, &t->starttls_proto) == -1) {
+			errmsg_set(e, "invalid --starttls '%s' (smtp, imap or pop3)", arg);
+			return -1;
+		}
+		t->starttls = true;
+		return 0;
+	case OPT_CA_FILE:
+		t->ca_file = arg;
+		return 0;
+	}
+	return -1;
+}
+
+enum job_kind { JOB_RAW, JOB_PROTO, JOB_CIPHERS };
+enum outcome { OUT_PENDING, OUT_ACCEPTED, OUT_REFUSED, OUT_FAILED };
+
+/* One line of handshakes on one server: a protocol probe, or a cipher enumeration. */
+struct job {
+	enum job_kind kind;
+	enum tls_wire_proto raw;	/* JOB_RAW */
+	enum tls_version v;		/* JOB_PROTO, JOB_CIPHERS */
+	int fd;
+	struct tls_attempt *a;
+	short events;
+	enum outcome out;
+	char err[ERRMSG_MAX];
+	uint8_t *buf;			/* JOB_RAW: the answer so far */
+	size_t len;
+	struct tls_result res;		/* JOB_PROTO: what the handshake gave */
+	/* JOB_CIPHERS: what is still offered, and what was accepted */
+	const char *offer[SUITES_MAX];
+	size_t noffer;
+	char *suites[SUITES_MAX];
+	char *groups[SUITES_MAX];
+	unsigned dh_bits_min;
+	size_t nsuites;
+	bool incomplete;
+};
+
+struct probe {
+	const struct opts *o;
+	const struct tls_opts *t;
+	struct report *r;
+	struct deadline d;
+	const char *name;		/* SNI and name to match, or NULL */
+	bool unreachable;
+};
+
+static const char *const raw_names[] = { "SSLv2", "SSLv3" };
+
+static const char *
+job_name(const struct job *j)
+{
+	return j->kind == JOB_RAW ? raw_names[j->raw] : tls_version_name(j->v);
+}
+
+static void
+job_close(struct job *j)
+{
+	tls_attempt_free(j->a);
+	j->a = NULL;
+	if (j->fd != -1)
+		close(j->fd);
+	j->fd = -1;
+	j->events = 0;
+}
+
+static void
+job_end(struct job *j, enum outcome out, const char *err)
+{
+	job_close(j);
+	j->out = out;
+	if (err)
+		snprintf(j->err, sizeof(j->err), "%s", err);
+}
+
+/* Runs the STARTTLS prelude on fd (blocking under the deadline). */
+static int
+starttls_prelude(struct probe *p, int fd, struct errmsg *e)
+{
+	struct starttls st;
+	char buf[STARTTLS_BUF_MAX];
+	size_t len = 0, used, got;
+	const char *out;
+	enum starttls_status s;
+	enum net_status ns;
+
+	starttls_init(&st, p->t->starttls_proto);
+	for (;;) {
+		s = starttls_feed(&st, buf, len, &used, &out);
+		memmove(buf, buf + used, len - used);
+		len -= used;
+		if (s == STARTTLS_READY)
+			return 0;
+		if (s == STARTTLS_NOT_OFFERED) {
+			errmsg_set(e, "the server does not offer STARTTLS");
+			return -2;
+		}
+		if (s == STARTTLS_BAD) {
+			errmsg_set(e, "%s", st.msg);
+			return -1;
+		}
+		if (out && net_write_all(fd, out, strlen(out), &p->d) != NET_OK) {
+			errmsg_set(e, "cannot send '%.*s'", (int)strcspn(out, "\r"), out);
+			return -1;
+		}
+		if (len == sizeof(buf)) {
+			errmsg_set(e, "reply longer than %zu bytes", sizeof(buf));
+			return -1;
+		}
+		ns = net_read(fd, buf + len, sizeof(buf) - len, &got, &p->d);
+		if (ns == NET_TIMEOUT) {
+			errmsg_set(e, "timeout");
+			return -3;
+		}
+		if (ns != NET_OK) {
+			errmsg_set(e, "connection closed during the %s dialogue",
+				   starttls_proto_name(p->t->starttls_proto));
+			return -1;
+		}
+		len += got;
+	}
+}
+
+/*
+ * A connection ready for a handshake: connected and, with --starttls,
+ * upgraded. Returns the fd, -1 with the job ended (FAILED), or -2 when the
+ * run must end (report_fatal set).
+ */
+static int
+open_conn(struct probe *p, struct job *j)
+{
+	enum net_status st;
+	struct errmsg e;
+	int fd, rc;
+
+	deadline_stage(&p->d, "connect");
+	st = net_connect(p->o->host, p->o->port, &p->d, &fd, &e);
+	if (st == NET_TIMEOUT) {
+		report_fatal(p->r, p->o->timeout_result, "timeout after %us in stage 'connect'",
+			     p->o->timeout);
+		return -2;
+	}
+	if (st != NET_OK) {
+		report_fatal(p->r, st == NET_UNREACHABLE ? p->o->unreachable_result : STATE_UNKNOWN,
+			     "%s", e.msg);
+		return -2;
+	}
+	if (p->t->starttls) {
+		deadline_stage(&p->d, "starttls");
+		rc = starttls_prelude(p, fd, &e);
+		if (rc == -3) {
+			close(fd);
+			report_fatal(p->r, p->o->timeout_result,
+				     "timeout after %us in stage 'starttls'", p->o->timeout);
+			return -2;
+		}
+		if (rc < 0) {
+			close(fd);
+			job_end(j, OUT_FAILED, e.msg);
+			if (rc == -2)
+				j->out = OUT_REFUSED;	/* STARTTLS not offered: nothing to probe */
+			return -1;
+		}
+	}
+	return fd;
+}
+
+/* The OpenSSL cipher string of what j still offers. */
+static char *
+offer_string(const struct job *j)
+{
+	struct sbuf sb;
+	size_t i;
+
+	sbuf_init(&sb, 64 * 1024);
+	for (i = 0; i < j->noffer; i++) {
+		if (i)
+			sbuf_addch(&sb, ':');
+		sbuf_addstr(&sb, j->offer[i]);
+	}
+	return sbuf_detach(&sb);
+}
+
+/* Starts the next handshake of j on a fresh connection. 0, or -2: the run ends. */
+static int
+job_start(struct probe *p, struct job *j)
+{
+	struct tls_attempt_opts ao;
+	struct errmsg e;
+	uint8_t hello[TLS_WIRE_HELLO_MAX];
+	char *offer = NULL;
+	size_t n;
+	int fd = open_conn(p, j);
+
+	if (fd == -2)
+		return -2;
+	if (fd == -1)
+		return 0;
+	j->fd = fd;
+	if (j->kind == JOB_RAW) {
+		n = tls_wire_client_hello(j->raw, hello);
+		if (net_write_all(fd, hello, n, &p->d) != NET_OK) {
+			job_end(j, OUT_REFUSED, "connection closed before our ClientHello");
+			return 0;
+		}
+		j->buf = j->buf ? j->buf : xmalloc(RAW_BUF_MAX);
+		j->len = 0;
+		j->events = POLLIN;
+		return 0;
+	}
+	memset(&ao, 0, sizeof(ao));
+	ao.version = j->v;
+	ao.sni = p->name;
+	if (j->kind == JOB_PROTO) {
+		ao.want_cert = true;
+		ao.want_ocsp = true;
+		ao.ca_file = p->t->ca_file;
+		ao.verify_name = p->name ? p->name : p->o->host;
+	} else {
+		offer = offer_string(j);
+		if (j->v == TLS_V13)
+			ao.ciphersuites = offer;
+		else
+			ao.ciphers = offer;
+	}
+	j->a = tls_attempt_new(fd, &ao, &e);
+	free(offer);
+	if (!j->a) {
+		job_end(j, OUT_FAILED, e.msg);
+		return 0;
+	}
+	j->events = POLLOUT;
+	return 0;
+}
+
+static void
+cipher_accepted(struct job *j, const struct tls_result *res)
+{
+	size_t i, k;
+
+	if (j->nsuites < SUITES_MAX) {
+		j->suites[j->nsuites] = xstrdup(res->cipher);
+		if (res->kx_group[0] && strcmp(res->kx_group, "DH") == 0)
+			j->groups[j->nsuites] = xasprintf("DH-%u", res->kx_bits);
+		else
+			j->groups[j->nsuites] = xstrdup(res->kx_group);
+		j->nsuites++;
+	}
+	if (strcmp(res->kx_group, "DH") == 0 && (j->dh_bits_min == 0 || res->kx_bits < j->dh_bits_min))
+		j->dh_bits_min = res->kx_bits;
+	/* offer the rest next time */
+	for (i = k = 0; i < j->noffer; i++)
+		if (strcmp(j->offer[i], res->cipher_openssl) != 0)
+			j->offer[k++] = j->offer[i];
+	if (k == j->noffer)
+		j->incomplete = true;	/* the server chose what we did not offer: stop */
+	j->noffer = k;
+}
+
+/* Advances j after poll() said its fd is ready. 0, or -2: the run ends. */
+static int
+job_step(struct probe *p, struct job *j)
+{
+	struct tls_wire_result wr;
+	enum tls_step s;
+	char msg[160];
+	ssize_t got;
+
+	if (j->kind == JOB_RAW) {
+		got = read(j->fd, j->buf + j->len, RAW_BUF_MAX - j->len);
+		if (got < 0 && (errno == EAGAIN || errno == EINTR))
+			return 0;
+		if (got <= 0) {
+			/* a close in answer to an old hello is how many servers say no */
+			job_end(j, j->len || got < 0 ? OUT_FAILED : OUT_REFUSED,
+				got < 0 ? "connection reset" : "connection closed");
+			return 0;
+		}
+		j->len += (size_t)got;
+		switch (tls_wire_parse_answer(j->raw, j->buf, j->len, &wr, msg, sizeof(msg))) {
+		case TLS_WIRE_NEED_MORE:
+			if (j->len == RAW_BUF_MAX)
+				job_end(j, OUT_FAILED, "answer over the cap");
+			return 0;
+		case TLS_WIRE_OK:
+			job_end(j, wr.answer == TLS_WIRE_ACCEPTED ? OUT_ACCEPTED : OUT_REFUSED, NULL);
+			return 0;
+		case TLS_WIRE_BAD:
+			job_end(j, OUT_FAILED, msg);
+			return 0;
+		}
+		return 0;
+	}
+	s = tls_attempt_step(j->a);
+	switch (s) {
+	case TLS_STEP_WANT_READ:
+		j->events = POLLIN;
+		return 0;
+	case TLS_STEP_WANT_WRITE:
+		j->events = POLLOUT;
+		return 0;
+	case TLS_STEP_DONE:
+		if (j->kind == JOB_PROTO) {
+			j->res = *tls_attempt_result(j->a);
+			job_end(j, OUT_ACCEPTED, NULL);
+			return 0;
+		}
+		cipher_accepted(j, tls_attempt_result(j->a));
+		job_close(j);
+		if (j->noffer == 0 || j->incomplete || j->nsuites == SUITES_MAX) {
+			j->out = OUT_ACCEPTED;
+			return 0;
+		}
+		return job_start(p, j);
+	case TLS_STEP_REFUSED:
+		snprintf(msg, sizeof(msg), "%s", tls_attempt_error(j->a));
+		job_end(j, j->kind == JOB_CIPHERS && j->nsuites ? OUT_ACCEPTED : OUT_REFUSED, msg);
+		return 0;
+	case TLS_STEP_FAILED:
+		snprintf(msg, sizeof(msg), "%s", tls_attempt_error(j->a));
+		if (j->kind == JOB_CIPHERS && j->nsuites)
+			j->incomplete = true;
+		job_end(j, OUT_FAILED, msg);
+		return 0;
+	}
+	return 0;
+}
+
+/*
+ * Runs jobs[0..n) to their end, side by side. 0, or -1 with report_fatal
+ * set (deadline, unreachable).
+ */
+static int
+run_jobs(struct probe *p, struct job *jobs, size_t n, const char *stage)
+{
+	struct pollfd pfd[16];
+	size_t idx[16], i, np;
+	int ready;
+
+	for (i = 0; i < n; i++)
+		if (jobs[i].out == OUT_PENDING && job_start(p, &jobs[i]) == -2)
+			return -1;
+	for (;;) {
+		deadline_stage(&p->d, stage);
+		for (i = np = 0; i < n && np < NELEM(pfd); i++)
+			if (jobs[i].out == OUT_PENDING && jobs[i].fd != -1) {
+				pfd[np].fd = jobs[i].fd;
+				pfd[np].events = jobs[i].events;
+				pfd[np].revents = 0;
+				idx[np++] = i;
+			}
+		if (np == 0)
+			return 0;
+		if (deadline_expired(&p->d)) {
+			report_fatal(p->r, p->o->timeout_result,
+				     "timeout after %us in stage '%s' (%s)", p->o->timeout, stage,
+				     job_name(&jobs[idx[0]]));
+			return -1;
+		}
+		ready = poll(pfd, (nfds_t)np, deadline_remaining_ms(&p->d));
+		if (ready < 0 && errno != EINTR) {
+			report_fatal(p->r, STATE_UNKNOWN, "poll failed: %s", strerror(errno));
+			return -1;
+		}
+		for (i = 0; ready > 0 && i < np; i++)
+			if (pfd[i].revents && job_step(p, &jobs[idx[i]]) == -2)
+				return -1;
+	}
+}
+
+static void
+jobs_release(struct job *jobs, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		job_close(&jobs[i]);
+		free(jobs[i].buf);
+		for (k = 0; k < jobs[i].nsuites; k++) {
+			free(jobs[i].suites[k]);
+			free(jobs[i].groups[k]);
+		}
+	}
+}
+
+/* Adds s to list (of n, at most max) unless it is there; the list keeps pointers. */
+static void
+add_unique(const char **list, size_t *n, size_t max, const char *s)
+{
+	size_t i;
+
+	if (!s || !*s)
+		return;
+	for (i = 0; i < *n; i++)
+		if (strcmp(list[i], s) == 0)
+			return;
+	if (*n < max)
+		list[(*n)++] = s;
+}
+
+/* Certificate facts from the handshake of the highest accepted version. */
+static void
+cert_facts(struct facts *f, const struct tls_result *res)
+{
+	const char *algs[TLS_CHAIN_MAX];
+	const struct tls_cert *leaf = &res->chain[0];
+	time_t now = time(NULL);
+	size_t i, n = 0;
+
+	if (res->nchain == 0) {
+		static const char *const names[] = {
+			"tls.cert_trusted", "tls.cert_verify_error", "tls.cert_name_match",
+			"tls.cert_days_left", "tls.cert_not_yet_valid", "tls.cert_key_type",
+			"tls.cert_key_bits", "tls.cert_curve", "tls.cert_sig_algs",
+			"tls.cert_lifetime_days",
+		};
+		for (i = 0; i < NELEM(names); i++)
+			facts_set_error(f, names[i], "the server sent no certificate");
+		return;
+	}
+	facts_set_bool(f, "tls.cert_trusted", res->verified);
+	facts_set_str(f, "tls.cert_verify_error", res->verify_error);
+	facts_set_bool(f, "tls.cert_name_match", res->name_match);
+	/* whole days left, rounded down: -1 once expired */
+	facts_set_int(f, "tls.cert_days_left",
+		      (long long)((leaf->not_after - now) >= 0 ? (leaf->not_after - now) / 86400
+							     : -1 - (now - leaf->not_after) / 86400));
+	facts_set_bool(f, "tls.cert_not_yet_valid", leaf->not_before > now);
+	facts_set_str(f, "tls.cert_key_type", leaf->key_type);
+	facts_set_int(f, "tls.cert_key_bits", leaf->key_bits);
+	facts_set_str(f, "tls.cert_curve", leaf->curve);
+	for (i = 0; i < res->nchain; i++)	/* leaf and intermediates; a root's own signature does not count */
+		if (i == 0 || !res->chain[i].self_signed)
+			add_unique(algs, &n, NELEM(algs), res->chain[i].sig_alg);
+	facts_set_list(f, "tls.cert_sig_algs", algs, n);
+	facts_set_int(f, "tls.cert_lifetime_days",
+		      (long long)((leaf->not_after - leaf->not_before) / 86400));
+}
+
+/* Turns the rounds' outcomes into facts. -1 when there is nothing to evaluate. */
+static int
+make_facts(struct probe *p, struct facts *f, struct job *proto, size_t nproto, struct job *ciph,
+	   size_t nciph)
+{
+	const char *protocols[8], *suites[SUITES_MAX * 4], *groups[SUITES_MAX * 4];
+	const struct tls_result *best = NULL;
+	size_t np = 0, ns = 0, ng = 0, i, k, failed = 0;
+	unsigned dh_min = 0;
+	bool dhe = false, incomplete = false;
+	const char *first_err = NULL;
+
+	for (i = 0; i < nproto; i++) {
+		if (proto[i].out == OUT_ACCEPTED)
+			protocols[np++] = job_name(&proto[i]);
+		if (proto[i].out == OUT_FAILED) {
+			failed++;
+			if (!first_err)
+				first_err = proto[i].err;
+		}
+		if (proto[i].out == OUT_ACCEPTED && proto[i].kind == JOB_PROTO)
+			best = &proto[i].res;	/* jobs run from the oldest to the newest version */
+	}
+	if (p->t->starttls) {
+		facts_set_str(f, "tls.starttls", starttls_proto_name(p->t->starttls_proto));
+		if (np == 0 && failed == 0) {	/* every connection: STARTTLS not offered */
+			facts_set_bool(f, "tls.starttls_offered", false);
+		}
+	}
+	if (np == 0) {
+		if (p->t->starttls && failed == 0) {
+			report_fatal(p->r, STATE_CRITICAL, "the server does not offer STARTTLS");
+			return -1;
+		}
+		report_fatal(p->r, STATE_UNKNOWN, "no SSL or TLS handshake succeeded%s%s",
+			     first_err ? ": " : "", first_err ? first_err : "");
+		return -1;
+	}
+	if (p->t->starttls)
+		facts_set_bool(f, "tls.starttls_offered", true);
+	facts_set_list(f, "tls.protocols", protocols, np);
+
+	for (i = 0; i < nciph; i++) {
+		incomplete |= ciph[i].incomplete || ciph[i].out == OUT_FAILED;
+		for (k = 0; k < ciph[i].nsuites; k++) {
+			add_unique(suites, &ns, NELEM(suites), ciph[i].suites[k]);
+			add_unique(groups, &ng, NELEM(groups), ciph[i].groups[k]);
+			dhe |= strncmp(ciph[i].groups[k], "DH-", 3) == 0;
+		}
+		if (ciph[i].dh_bits_min && (dh_min == 0 || ciph[i].dh_bits_min < dh_min))
+			dh_min = ciph[i].dh_bits_min;
+	}
+	if (incomplete)
+		facts_set_error(f, "tls.ciphers", "cipher suite enumeration did not finish");
+	else
+		facts_set_list(f, "tls.ciphers", suites, ns);
+	facts_set_list(f, "tls.kx_groups", groups, ng);
+	if (dhe)
+		facts_set_int(f, "tls.dhe_bits_min", dh_min);
+
+	if (!best) {	/* only SSLv2/SSLv3 answered */
+		static const char *const names[] = { "tls.compression", "tls.secure_renegotiation",
+						     "tls.ocsp_stapling" };
+		for (i = 0; i < NELEM(names); i++)
+			facts_set_error(f, names[i], "no TLS handshake succeeded");
+		cert_facts(f, &(struct tls_result){ .nchain = 0 });
+		return 0;
+	}
+	facts_set_bool(f, "tls.compression", best->compression);
+	facts_set_bool(f, "tls.secure_renegotiation", best->secure_renegotiation);
+	facts_set_str(f, "tls.ocsp_stapling", best->ocsp);
+	cert_facts(f, best);
+	return 0;
+}
+
+static bool
+is_address(const char *host)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	return inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1;
+}
+
+/* All I/O. 0 with facts in f, or -1 with report_fatal() set. */
+static int
+probe(struct facts *f, const struct opts *o, const struct tls_opts *t, struct report *r)
+{
+	struct probe p = { .o = o, .t = t, .r = r };
+	struct job proto[2 + TLS_NVERSIONS], ciph[TLS_NVERSIONS];
+	size_t nproto = 0, nciph = 0, i;
+	int rc = -1;
+
+	memset(proto, 0, sizeof(proto));
+	memset(ciph, 0, sizeof(ciph));
+	for (i = 0; i < NELEM(proto); i++)
+		proto[i].fd = -1;
+	for (i = 0; i < NELEM(ciph); i++)
+		ciph[i].fd = -1;
+	deadline_start(&p.d, o->timeout);
+	/* SNI: the name given, or -H when it is a name and not an address */
+	p.name = t->sni ? t->sni : is_address(o->host) ? NULL : o->host;
+
+	proto[nproto].kind = JOB_RAW;
+	proto[nproto++].raw = TLS_WIRE_SSL2;
+	proto[nproto].kind = JOB_RAW;
+	proto[nproto++].raw = TLS_WIRE_SSL3;
+	for (i = 0; i < TLS_NVERSIONS; i++) {
+		proto[nproto].kind = JOB_PROTO;
+		proto[nproto++].v = (enum tls_version)i;
+	}
+	if (run_jobs(&p, proto, nproto, "handshake") == -1)
+		goto out;
+
+	for (i = 2; i < nproto; i++) {
+		struct job *j;
+
+		if (proto[i].out != OUT_ACCEPTED)
+			continue;
+		j = &ciph[nciph++];
+		j->kind = JOB_CIPHERS;
+		j->v = proto[i].v;
+		j->noffer = tls_offerable_suites(j->v, j->offer, SUITES_MAX);
+	}
+	if (run_jobs(&p, ciph, nciph, "ciphers") == -1)
+		goto out;
+	rc = make_facts(&p, f, proto, nproto, ciph, nciph);
+out:
+	jobs_release(proto, nproto);
+	jobs_release(ciph, nciph);
+	return rc;
+}
+
+/* Nothing may reach stderr: Icinga would show it as output. */
+static void
+quiet_stderr(void)
+{
+	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	if (fd != -1) {
+		dup2(fd, STDERR_FILENO);
+		if (fd != STDERR_FILENO)
+			close(fd);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "sni", required_argument, NULL, OPT_SNI },
+		{ "starttls", required_argument, NULL, OPT_STARTTLS },
+		{ "ca-file", required_argument, NULL, OPT_CA_FILE },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct tls_opts t = { 0 };
+	const struct opts_ext ext = {
+		.usage = "-H HOST [-p PORT] [--sni NAME] [--starttls PROTO] [--ca-file FILE]",
+		.help = help,
+		.description = description,
+		.default_port = "443",
+		.needs_host = true,
+		.longopts = longopts,
+		.handle = handle,
+		.ctx = &t,
+	};
+	struct report r;
+	struct opts o;
+	struct run run;
+	struct facts f;
+	int rc;
+
+	memset(&run, 0, sizeof(run));
+	facts_init(&f);
+	report_init(&r, "tls", "check_baseline_tls");
+	if (opts_parse(&o, argc, argv, &ext, &r) == 0) {
+		quiet_stderr();
+		if (t.starttls && o.port == ext.default_port)	/* -p not given */
+			o.port = starttls_default_port(t.starttls_proto);
+		if (run_load(&run, &o, "tls", &r) == 0 && probe(&f, &o, &t, &r) == 0)
+			run_evaluate(&run, &f, &r);
+	}
+	rc = run_finish(&run, &o, &r);
+	facts_release(&f);
+	return rc;
+}
