@@ -529,7 +529,7 @@ make_facts(struct probe *p, struct facts *f, struct job *proto, size_t nproto, s
 	   size_t nciph)
 {
 	const char *protocols[8], *suites[SUITES_MAX * 4], *groups[SUITES_MAX * 4];
-	const struct tls_result *best = NULL;
+	const struct tls_result *best = NULL, *best12 = NULL;
 	size_t np = 0, ns = 0, ng = 0, i, k, failed = 0;
 	unsigned dh_min = 0;
 	bool dhe = false, incomplete = false;
@@ -543,8 +543,11 @@ make_facts(struct probe *p, struct facts *f, struct job *proto, size_t nproto, s
 			if (!first_err)
 				first_err = proto[i].err;
 		}
-		if (proto[i].out == OUT_ACCEPTED && proto[i].kind == JOB_PROTO)
+		if (proto[i].out == OUT_ACCEPTED && proto[i].kind == JOB_PROTO) {
 			best = &proto[i].res;	/* jobs run from the oldest to the newest version */
+			if (proto[i].v <= TLS_V12)
+				best12 = &proto[i].res;
+		}
 	}
 	if (p->t->starttls) {
 		facts_set_str(f, "tls.starttls", starttls_proto_name(p->t->starttls_proto));
@@ -592,7 +595,8 @@ make_facts(struct probe *p, struct facts *f, struct job *proto, size_t nproto, s
 		return 0;
 	}
 	facts_set_bool(f, "tls.compression", best->compression);
-	facts_set_bool(f, "tls.secure_renegotiation", best->secure_renegotiation);
+	/* TLS 1.3 has no renegotiation: the highest version below it tells; TLS 1.3 alone is safe */
+	facts_set_bool(f, "tls.secure_renegotiation", best12 ? best12->secure_renegotiation : true);
 	facts_set_str(f, "tls.ocsp_stapling", best->ocsp);
 	cert_facts(f, best);
 	return 0;
