@@ -565,19 +565,6 @@ probe(struct facts *f, const struct opts *o, struct report *r)
 	return rc < 0 ? -1 : 0;
 }
 
-/* Nothing may reach stderr: Icinga would show it as output. */
-static void
-quiet_stderr(void)
-{
-	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-
-	if (fd != -1) {
-		dup2(fd, STDERR_FILENO);
-		if (fd != STDERR_FILENO)
-			close(fd);
-	}
-}
-
 int
 main(int argc, char **argv)
 {
@@ -597,7 +584,6 @@ main(int argc, char **argv)
 	facts_init(&f);
 	report_init(&r, "ssh", "check_baseline_ssh");
 	if (opts_parse(&o, argc, argv, &ext, &r) == 0) {
-		quiet_stderr();
 		if (run_load(&run, &o, "ssh", &r) == 0 && probe(&f, &o, &r) == 0)
 			run_evaluate(&run, &f, &r);
 	}

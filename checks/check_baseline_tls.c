@@ -659,19 +659,6 @@ out:
 	return rc;
 }
 
-/* Nothing may reach stderr: Icinga would show it as output. */
-static void
-quiet_stderr(void)
-{
-	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-
-	if (fd != -1) {
-		dup2(fd, STDERR_FILENO);
-		if (fd != STDERR_FILENO)
-			close(fd);
-	}
-}
-
 int
 main(int argc, char **argv)
 {
@@ -702,7 +689,6 @@ main(int argc, char **argv)
 	facts_init(&f);
 	report_init(&r, "tls", "check_baseline_tls");
 	if (opts_parse(&o, argc, argv, &ext, &r) == 0) {
-		quiet_stderr();
 		if (t.starttls && o.port == ext.default_port)	/* -p not given */
 			o.port = starttls_default_port(t.starttls_proto);
 		if (run_load(&run, &o, "tls", &r) == 0 && probe(&f, &o, &t, &r) == 0)

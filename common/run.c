@@ -1,5 +1,7 @@
 /* Load, evaluate, finish: the shared frame of every check's main(). */
+#include <fcntl.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "deadline.h"
@@ -11,12 +13,26 @@
 #include "run.h"
 #include "banned.h"
 
+/* Nothing may reach stderr (library noise included): Icinga shows it as output. */
+static void
+quiet_stderr(void)
+{
+	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	if (fd != -1) {
+		dup2(fd, STDERR_FILENO);
+		if (fd != STDERR_FILENO)
+			close(fd);
+	}
+}
+
 int
 run_load(struct run *run, const struct opts *o, const char *family, struct report *r)
 {
 	struct errmsg e;
 
 	memset(run, 0, sizeof(*run));
+	quiet_stderr();
 	/* the probe's deadline is o->timeout; the watchdog only fires if it failed */
 	deadline_watchdog(r->program, o->timeout + 2);
 	run->family = family;

@@ -31,7 +31,8 @@ struct run {
 };
 
 /*
- * Loads o->baseline, o->tailoring and o->waivers and resolves the profile.
+ * Sends stderr to /dev/null for the rest of the run, arms the watchdog, then
+ * loads o->baseline, o->tailoring and o->waivers and resolves the profile.
  * Sets r->target from o->host/o->port and r->host_id. Returns 0, or -1 with
  * report_fatal() set (UNKNOWN, the message naming file and path).
  */
