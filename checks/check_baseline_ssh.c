@@ -136,7 +136,6 @@ static const struct {
 };
 static const char *const later_facts[] = { "ssh.hostkeys", "ssh.hostkey_rsa_bits",
 					   "ssh.auth_methods" };
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /*
  * Stages connect, banner and kexinit on our own connection. Returns 1 when

@@ -38,7 +38,6 @@
 #include "util.h"
 #include "banned.h"
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define SUITES_MAX 256
 #define RAW_BUF_MAX (TLS_WIRE_RECORD_MAX + 16)
 #define STARTTLS_BUF_MAX (STARTTLS_LINE_MAX * 8)

@@ -411,7 +411,7 @@ static int
 load_profiles(const struct ctx *cx, struct baseline *b, const struct jv *v)
 {
 	static const char *const keys[] = { "id", "inherits", "title" };
-	size_t i, k, hops;
+	size_t i, hops;
 
 	if (!v || v->type != JV_ARRAY || v->n == 0 || v->n > BASELINE_MAX_PROFILES) {
 		errmsg_set(cx->e, "%s: profiles: expected an array of 1 to %d profiles", cx->what,
@@ -465,7 +465,6 @@ load_profiles(const struct ctx *cx, struct baseline *b, const struct jv *v)
 			}
 			p = next;
 		}
-		(void)k;
 	}
 	return 0;
 }

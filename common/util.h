@@ -11,6 +11,8 @@
 #include <stddef.h>
 
 #define CB_PRINTF(a, b) __attribute__((format(printf, a, b)))
+/* Number of elements of an array (not a pointer). */
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t nmemb, size_t size);
