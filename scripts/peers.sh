@@ -155,6 +155,27 @@ PasswordAuthentication yes
 KbdInteractiveAuthentication yes"
 }
 
+# peer_tls_modern: `openssl s_server` on 127.0.0.1:$PEER_PORT with a P-256
+# certificate for "localhost" from a throw-away CA ($PEER_DIR/tls-modern/ca.pem),
+# TLS 1.2 and 1.3 only. A first TLS peer for the demo; the TLS integration
+# tests (issue 3) will add the weak and hostile ones here.
+peer_tls_modern() {
+	local d
+	d=$(peer_dir tls-modern) || return 1
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
+		-subj /CN=cyberbaseline-demo-ca -keyout "$d/ca.key" -out "$d/ca.pem" 2>/dev/null &&
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
+		-keyout "$d/leaf.key" -out "$d/leaf.csr" 2>/dev/null &&
+	printf 'subjectAltName=DNS:localhost\n' >"$d/ext" &&
+	openssl x509 -req -in "$d/leaf.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial \
+		-days 90 -sha256 -extfile "$d/ext" -out "$d/leaf.pem" 2>/dev/null || return 1
+	PEER_PORT=$(free_port)
+	openssl s_server -accept "127.0.0.1:$PEER_PORT" -cert "$d/leaf.pem" -key "$d/leaf.key" \
+		-cert_chain "$d/ca.pem" -min_protocol TLSv1.2 -www -quiet </dev/null >"$d/log" 2>&1 &
+	PEER_PIDS+=("$!")
+	wait_port 127.0.0.1 "$PEER_PORT"
+}
+
 # peers_stop [PID...]: stops every sshd in PEER_PIDS, and the caller's other
 # background processes given, by PID, each after giving its children (sshd's
 # per-connection processes) up to 2 s to finish: they would outlive it.
