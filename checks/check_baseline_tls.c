@@ -522,6 +522,15 @@ cert_facts(struct facts *f, const struct tls_result *res)
 		      (long long)((leaf->not_after - leaf->not_before) / 86400));
 }
 
+/* Every fact a TLS handshake gives (all but tls.starttls*). */
+static const char *const tls_facts[] = {
+	"tls.protocols", "tls.ciphers", "tls.kx_groups", "tls.dhe_bits_min",
+	"tls.compression", "tls.secure_renegotiation", "tls.ocsp_stapling",
+	"tls.cert_trusted", "tls.cert_verify_error", "tls.cert_name_match",
+	"tls.cert_days_left", "tls.cert_not_yet_valid", "tls.cert_key_type",
+	"tls.cert_key_bits", "tls.cert_curve", "tls.cert_sig_algs", "tls.cert_lifetime_days",
+};
+
 /* Turns the rounds' outcomes into facts. -1 when there is nothing to evaluate. */
 static int
 make_facts(struct probe *p, struct facts *f, struct job *proto, size_t nproto, struct job *ciph,
@@ -548,17 +557,19 @@ make_facts(struct probe *p, struct facts *f, struct job *proto, size_t nproto, s
 				best12 = &proto[i].res;
 		}
 	}
-	if (p->t->starttls) {
+	if (p->t->starttls)
 		facts_set_str(f, "tls.starttls", starttls_proto_name(p->t->starttls_proto));
-		if (np == 0 && failed == 0) {	/* every connection: STARTTLS not offered */
-			facts_set_bool(f, "tls.starttls_offered", false);
-		}
+	if (np == 0 && p->t->starttls && failed == 0) {
+		/*
+		 * Every connection: STARTTLS not offered. TLS-012 fails on that;
+		 * the other controls had no TLS to look at, which is ERROR, not PASS.
+		 */
+		facts_set_bool(f, "tls.starttls_offered", false);
+		for (i = 0; i < NELEM(tls_facts); i++)
+			facts_set_error(f, tls_facts[i], "the server does not offer STARTTLS");
+		return 0;
 	}
 	if (np == 0) {
-		if (p->t->starttls && failed == 0) {
-			report_fatal(p->r, STATE_CRITICAL, "the server does not offer STARTTLS");
-			return -1;
-		}
 		report_fatal(p->r, STATE_UNKNOWN, "no SSL or TLS handshake succeeded%s%s",
 			     first_err ? ": " : "", first_err ? first_err : "");
 		return -1;

@@ -473,6 +473,22 @@ observe(struct sbuf *observed, const struct fact *fa, const char *extra, const c
 	}
 }
 
+/* Whether msg is already one of the "; "-separated parts of sb. */
+static bool
+has_part(const struct sbuf *sb, const char *msg)
+{
+	size_t n = strlen(msg);
+	const char *p = sb->buf;
+
+	while (p && (p = strstr(p, msg)) != NULL) {
+		if ((p == sb->buf || (p - sb->buf >= 2 && p[-2] == ';' && p[-1] == ' ')) &&
+		    (p[n] == '\0' || (p[n] == ';' && p[n + 1] == ' ')))
+			return true;
+		p++;
+	}
+	return false;
+}
+
 static void unknown(struct sbuf *why, const char *fmt, ...) CB_PRINTF(2, 3);
 
 static void
@@ -486,9 +502,11 @@ unknown(struct sbuf *why, const char *fmt, ...)
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (why->len)
-		sbuf_addstr(why, "; ");
-	sbuf_addstr(why, msg);
+	if (!has_part(why, msg)) {	/* a fact read twice by one rule says it once */
+		if (why->len)
+			sbuf_addstr(why, "; ");
+		sbuf_addstr(why, msg);
+	}
 	free(msg);
 }
 

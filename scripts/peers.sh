@@ -155,25 +155,370 @@ PasswordAuthentication yes
 KbdInteractiveAuthentication yes"
 }
 
-# peer_tls_modern: `openssl s_server` on 127.0.0.1:$PEER_PORT with a P-256
-# certificate for "localhost" from a throw-away CA ($PEER_DIR/tls-modern/ca.pem),
-# TLS 1.2 and 1.3 only. A first TLS peer for the demo; the TLS integration
-# tests (issue 3) will add the weak and hostile ones here.
-peer_tls_modern() {
+# ---- TLS peers -------------------------------------------------------------
+#
+# Certificates come from a throw-away PKI in $PEER_DIR/pki, made on first use:
+#   ca.pem         root CA, P-256, self-signed (the --ca-file of the tests)
+#   int.pem        intermediate CA, P-256, signed by the root with SHA-256
+#   weak-ca.pem    an RSA-2048 root for the weak leaf (which it signs with SHA-1)
+#   other-ca.pem   a root nobody trusts (the untrusted chain)
+# tls_leaf writes a leaf's key, certificate and chain file (leaf + issuer) there.
+#
+# Peers (each sets PEER_PORT; PIDs in PEER_PIDS, stopped by peers_stop):
+#   peer_tls_modern      openssl s_server: TLS 1.2/1.3, ECDHE+AEAD only, P-256
+#                        leaf "localhost" via the intermediate, 90 days, a good
+#                        stapled OCSP response: every TLS control passes
+#   peer_nginx_modern    nginx: the same policy with an RSA-3072 leaf
+#   peer_nginx_weak      nginx at security level 0: TLS 1.0-1.2, CBC and
+#                        static-RSA suites, DHE with a 1024-bit group, an
+#                        RSA-1024 leaf signed with SHA-1 by weak-ca, 800 days
+#   peer_tls_cert KIND   openssl s_server, modern policy, with a leaf that is
+#                        KIND: expiring5 (5 days left), expiring20 (20 days),
+#                        wrongname (for "www.other.example"), untrusted
+#                        (issued by other-ca), bigchain (a ~100 kB chain)
+#   peer_tls_hostile KIND  a Python peer: silent (accepts, never answers),
+#                        garbage (answers any hello with random bytes), reset
+#                        (reads the hello, then resets the connection), http
+#                        (answers like a plain HTTP server)
+#   peer_mail PROTO [nostarttls|inject]  a Python SMTP, IMAP or POP3 server
+#                        that offers STARTTLS and then speaks TLS 1.2/1.3 with
+#                        the modern leaf; nostarttls: it does not offer it;
+#                        inject: a line follows its go-ahead in the same write
+# Needs openssl, nginx (package nginx-light) and python3.
+
+NGINX=${NGINX:-/usr/sbin/nginx}
+MODERN_CIPHERS='ECDHE+AESGCM:ECDHE+CHACHA20'
+
+# tls_pki: the PKI above, once per PEER_DIR.
+tls_pki() {
 	local d
-	d=$(peer_dir tls-modern) || return 1
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
-		-subj /CN=cyberbaseline-demo-ca -keyout "$d/ca.key" -out "$d/ca.pem" 2>/dev/null &&
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
-		-keyout "$d/leaf.key" -out "$d/leaf.csr" 2>/dev/null &&
-	printf 'subjectAltName=DNS:localhost\n' >"$d/ext" &&
-	openssl x509 -req -in "$d/leaf.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial \
-		-days 90 -sha256 -extfile "$d/ext" -out "$d/leaf.pem" 2>/dev/null || return 1
+	d=$(peer_dir pki) || return 1
+	[ -e "$d/ca.pem" ] && return 0
+	(
+		set -e
+		cd "$d"
+		exec 2>pki.log
+		printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n' >ca.ext
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 400 \
+			-subj /CN=cyberbaseline-test-root -addext basicConstraints=critical,CA:TRUE \
+			-addext keyUsage=critical,keyCertSign,cRLSign -keyout ca.key -out ca.pem
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+			-subj /CN=cyberbaseline-test-intermediate -keyout int.key -out int.csr
+		openssl x509 -req -in int.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 400 \
+			-sha256 -extfile ca.ext -out int.pem
+		openssl req -x509 -newkey rsa:2048 -nodes -days 400 -subj /CN=cyberbaseline-weak-root \
+			-addext basicConstraints=critical,CA:TRUE -keyout weak-ca.key -out weak-ca.pem
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 400 \
+			-subj /CN=cyberbaseline-other-root -addext basicConstraints=critical,CA:TRUE \
+			-keyout other-ca.key -out other-ca.pem
+	) || { sed 's/^/# /' "$d/pki.log"; rm -f "$d/ca.pem"; return 1; }
+}
+
+# tls_leaf NAME KEYALG DAYS SAN ISSUER DIGEST: pki/NAME.key, NAME.pem and
+# NAME.chain (leaf + issuer). KEYALG: p256, rsa3072, rsa1024; ISSUER: int,
+# weak-ca or other-ca; DIGEST: sha256, sha1.
+tls_leaf() {
+	local name=$1 alg=$2 days=$3 san=$4 issuer=$5 md=$6 d keyopt
+	d="$PEER_DIR/pki"
+	[ -e "$d/$name.chain" ] && return 0
+	case $alg in
+	p256) keyopt=(-newkey ec -pkeyopt ec_paramgen_curve:P-256) ;;
+	*) keyopt=(-newkey "rsa:${alg#rsa}") ;;
+	esac
+	(
+		set -e
+		cd "$d"
+		exec 2>"$name.log"
+		printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' \
+			"$san" >"$name.ext"
+		openssl req "${keyopt[@]}" -nodes -subj "/CN=${san#DNS:}" -keyout "$name.key" \
+			-out "$name.csr"
+		openssl x509 -req -in "$name.csr" -CA "$issuer.pem" -CAkey "$issuer.key" \
+			-CAcreateserial -days "$days" "-$md" -extfile "$name.ext" -out "$name.pem"
+		cat "$name.pem" "$issuer.pem" >"$name.chain"
+	) || { sed 's/^/# /' "$d/$name.log"; rm -f "$d/$name.chain"; return 1; }
+}
+
+# tls_ocsp NAME: a good OCSP response for NAME's leaf (issued by int), signed
+# by the intermediate itself, valid 7 days: pki/NAME.ocsp.
+tls_ocsp() {
+	local d="$PEER_DIR/pki" serial
+	[ -e "$d/$1.ocsp" ] && return 0
+	serial=$(openssl x509 -in "$d/$1.pem" -noout -serial | cut -d= -f2)
+	printf 'V\t%s\t\t%s\tunknown\t/CN=localhost\n' \
+		"$(date -u -d '+90 days' +%y%m%d%H%M%SZ)" "$serial" >"$d/$1.index"
+	openssl ocsp -index "$d/$1.index" -rsigner "$d/int.pem" -rkey "$d/int.key" \
+		-CA "$d/int.pem" -issuer "$d/int.pem" -cert "$d/$1.pem" -ndays 7 \
+		-respout "$d/$1.ocsp" >"$d/$1.ocsp.log" 2>&1 ||
+		{ sed 's/^/# /' "$d/$1.ocsp.log"; return 1; }
+}
+
+# s_server_start NAME CHAIN KEY ARGS...: `openssl s_server` on a free port of
+# 127.0.0.1, answering like a web server (-www). One connection at a time.
+s_server_start() {
+	local name=$1 chain=$2 key=$3 d
+	shift 3
+	d=$(peer_dir "$name") || return 1
 	PEER_PORT=$(free_port)
-	openssl s_server -accept "127.0.0.1:$PEER_PORT" -cert "$d/leaf.pem" -key "$d/leaf.key" \
-		-cert_chain "$d/ca.pem" -min_protocol TLSv1.2 -www -quiet </dev/null >"$d/log" 2>&1 &
+	openssl s_server -accept "127.0.0.1:$PEER_PORT" -cert "$chain" -key "$key" \
+		-cert_chain "$chain" "$@" -www -quiet </dev/null >"$d/log" 2>&1 &
 	PEER_PIDS+=("$!")
-	wait_port 127.0.0.1 "$PEER_PORT"
+	if ! wait_port 127.0.0.1 "$PEER_PORT"; then
+		echo "# openssl s_server $name did not start:"
+		sed 's/^/# /' "$d/log"
+		return 1
+	fi
+}
+
+peer_tls_modern() {
+	tls_pki && tls_leaf modern p256 90 DNS:localhost int sha256 && tls_ocsp modern || return 1
+	s_server_start tls-modern "$PEER_DIR/pki/modern.chain" "$PEER_DIR/pki/modern.key" \
+		-min_protocol TLSv1.2 -cipher "$MODERN_CIPHERS" -status_file "$PEER_DIR/pki/modern.ocsp"
+}
+
+peer_tls_cert() {
+	local kind=$1 p="$PEER_DIR/pki" i
+	tls_pki || return 1
+	case $kind in
+	expiring5) tls_leaf "$kind" p256 5 DNS:localhost int sha256 ;;
+	expiring20) tls_leaf "$kind" p256 20 DNS:localhost int sha256 ;;
+	wrongname) tls_leaf "$kind" p256 90 DNS:www.other.example int sha256 ;;
+	untrusted) tls_leaf "$kind" p256 90 DNS:localhost other-ca sha256 ;;
+	bigchain)
+		# the leaf and its issuer, then copies of a big self-signed certificate: ~100 kB
+		if [ ! -e "$p/bigchain.chain" ]; then
+			tls_leaf bigchain-leaf p256 90 DNS:localhost int sha256 &&
+				openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
+					-subj /CN=cyberbaseline-big -addext "nsComment=$(printf '%02000d' 0)" \
+					-keyout "$p/big.key" -out "$p/big.pem" 2>/dev/null || return 1
+			cp "$p/bigchain-leaf.key" "$p/bigchain.key"
+			{
+				cat "$p/bigchain-leaf.chain"
+				for i in $(seq 50); do cat "$p/big.pem"; done
+			} >"$p/bigchain.chain"
+		fi
+		;;
+	*)
+		echo "# peer_tls_cert: unknown kind '$kind'"
+		return 1
+		;;
+	esac || return 1
+	s_server_start "tls-$kind" "$p/$kind.chain" "$p/$kind.key" \
+		-min_protocol TLSv1.2 -cipher "$MODERN_CIPHERS"
+}
+
+# nginx_start NAME SERVER-DIRECTIVES [OPENSSL_CONF]: nginx in the foreground
+# with every path under $PEER_DIR/NAME and one TLS server on a free port of
+# 127.0.0.1 and ::1. Stopped by peers_stop (SIGTERM: a fast shutdown).
+nginx_start() {
+	local name=$1 d user=""
+	d=$(peer_dir "$name") || return 1
+	if [ ! -x "$NGINX" ]; then
+		echo "# $NGINX missing (Debian package nginx-light)"
+		return 1
+	fi
+	PEER_PORT=$(free_port)
+	mkdir -p "$d/tmp"
+	[ "$(id -u)" -eq 0 ] && user="user root;"
+	cat >"$d/nginx.conf" <<-EOF
+	worker_processes 1;
+	pid $d/nginx.pid;
+	error_log $d/error.log info;
+	$user
+	events { worker_connections 256; }
+	http {
+		access_log off;
+		client_body_temp_path $d/tmp/body;
+		proxy_temp_path $d/tmp/proxy;
+		fastcgi_temp_path $d/tmp/fastcgi;
+		uwsgi_temp_path $d/tmp/uwsgi;
+		scgi_temp_path $d/tmp/scgi;
+		server {
+			listen 127.0.0.1:$PEER_PORT ssl;
+			listen [::1]:$PEER_PORT ssl;
+			server_name localhost;
+			$2
+			location / { return 200 "cyberbaseline test peer\n"; }
+		}
+	}
+	EOF
+	OPENSSL_CONF=${3:-${OPENSSL_CONF:-}} "$NGINX" -p "$d" -e "$d/error.log" -c "$d/nginx.conf" \
+		-g 'daemon off;' >"$d/stdout" 2>&1 &
+	PEER_PIDS+=("$!")
+	if ! wait_port 127.0.0.1 "$PEER_PORT"; then
+		echo "# nginx $name did not start:"
+		sed 's/^/# /' "$d/error.log" "$d/stdout" 2>/dev/null
+		return 1
+	fi
+}
+
+peer_nginx_modern() {
+	local p="$PEER_DIR/pki"
+	tls_pki && tls_leaf nginx-modern rsa3072 90 DNS:localhost int sha256 || return 1
+	nginx_start nginx-modern "ssl_certificate $p/nginx-modern.chain;
+			ssl_certificate_key $p/nginx-modern.key;
+			ssl_protocols TLSv1.2 TLSv1.3;
+			ssl_ciphers $MODERN_CIPHERS;
+			ssl_prefer_server_ciphers on;"
+}
+
+peer_nginx_weak() {
+	local p="$PEER_DIR/pki" d
+	tls_pki && tls_leaf weak rsa1024 800 DNS:localhost weak-ca sha1 || return 1
+	d=$(peer_dir nginx-weak) || return 1
+	[ -e "$d/dh1024.pem" ] || openssl dhparam -dsaparam -out "$d/dh1024.pem" 1024 2>/dev/null
+	# the whole process at security level 0, as Debian's OpenSSL 3 needs for TLS 1.0
+	cat >"$d/openssl.cnf" <<-'EOF'
+	openssl_conf = default_conf
+	[default_conf]
+	ssl_conf = ssl_sect
+	[ssl_sect]
+	system_default = system_default_sect
+	[system_default_sect]
+	MinProtocol = TLSv1
+	CipherString = DEFAULT:@SECLEVEL=0
+	EOF
+	nginx_start nginx-weak "ssl_certificate $p/weak.chain;
+			ssl_certificate_key $p/weak.key;
+			ssl_protocols TLSv1 TLSv1.1 TLSv1.2;
+			ssl_ciphers ALL:@SECLEVEL=0;
+			ssl_dhparam $d/dh1024.pem;" "$d/openssl.cnf"
+}
+
+# The Python peers, one script: `python3 -c "$PY_PEER" KIND PORT [CHAIN KEY]`.
+# A thread per connection; every socket has a timeout, so nothing outlives
+# the test by more than a few seconds even if it is not stopped.
+PY_PEER=$(
+	cat <<'EOF'
+import os, socket, ssl, struct, sys, threading
+kind, port = sys.argv[1], int(sys.argv[2])
+srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", port))
+srv.listen(64)
+ctx = None
+if len(sys.argv) > 4:
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.set_ciphers("ECDHE+AESGCM:ECDHE+CHACHA20")
+    ctx.load_cert_chain(sys.argv[3], sys.argv[4])
+held = []
+
+def lines(f):
+    while True:
+        l = f.readline(2048)
+        if not l:
+            return
+        yield l.rstrip(b"\r\n")
+
+def mail(c, proto, opt):
+    """The clear-text dialogue; True when the client asked for STARTTLS and got it.
+    opt "nostarttls": STARTTLS is not offered; "inject": a line follows the go-ahead."""
+    f = c.makefile("rb")
+    starttls = opt != "nostarttls"
+    extra = {"smtp": "250 injected\r\n", "imap": "* injected\r\n", "pop3": "+OK injected\r\n"}
+    w = lambda s: c.sendall(s.encode())
+    go = lambda s: w(s + (extra[proto] if opt == "inject" else ""))
+    if proto == "smtp":
+        w("220 mail.test ESMTP cyberbaseline test peer\r\n")
+        for l in lines(f):
+            cmd = l.upper()
+            if cmd.startswith(b"EHLO") or cmd.startswith(b"HELO"):
+                w("250-mail.test\r\n250-PIPELINING\r\n" + ("250-STARTTLS\r\n" if starttls else "") + "250 8BITMIME\r\n")
+            elif cmd == b"STARTTLS" and starttls:
+                go("220 2.0.0 Ready to start TLS\r\n")
+                return True
+            elif cmd == b"QUIT":
+                w("221 2.0.0 bye\r\n")
+                return False
+            else:
+                w("502 5.5.2 not implemented\r\n")
+    elif proto == "imap":
+        w("* OK cyberbaseline test peer\r\n")
+        for l in lines(f):
+            tag, _, cmd = l.partition(b" ")
+            tag, cmd = tag.decode(), cmd.upper()
+            if cmd == b"CAPABILITY":
+                w("* CAPABILITY IMAP4rev1" + (" STARTTLS" if starttls else "") + " LOGINDISABLED\r\n" + tag + " OK done\r\n")
+            elif cmd == b"STARTTLS" and starttls:
+                go(tag + " OK begin TLS now\r\n")
+                return True
+            elif cmd == b"LOGOUT":
+                w("* BYE\r\n" + tag + " OK bye\r\n")
+                return False
+            else:
+                w(tag + " BAD not implemented\r\n")
+    else:
+        w("+OK cyberbaseline test peer\r\n")
+        for l in lines(f):
+            cmd = l.upper()
+            if cmd == b"CAPA":
+                w("+OK\r\nUSER\r\n" + ("STLS\r\n" if starttls else "") + ".\r\n")
+            elif cmd == b"STLS" and starttls:
+                go("+OK begin TLS\r\n")
+                return True
+            elif cmd == b"QUIT":
+                w("+OK bye\r\n")
+                return False
+            else:
+                w("-ERR not implemented\r\n")
+    return False
+
+def serve(c):
+    try:
+        if kind == "silent":
+            held.append(c)
+            return
+        if kind in ("garbage", "reset", "http"):
+            c.recv(4096)
+            if kind == "garbage":
+                c.sendall(os.urandom(3000))
+            elif kind == "http":
+                c.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            else:
+                c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            c.close()
+            return
+        proto, _, opt = kind.partition("-")
+        if mail(c, proto, opt):
+            t = ctx.wrap_socket(c, server_side=True)
+            t.recv(1)
+            t.close()
+        else:
+            c.close()
+    except Exception:
+        c.close()
+
+while True:
+    c, _ = srv.accept()
+    c.settimeout(30)
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+EOF
+)
+
+# py_peer_start NAME KIND [CHAIN KEY]
+py_peer_start() {
+	local name=$1 d
+	d=$(peer_dir "$name") || return 1
+	PEER_PORT=$(free_port)
+	"${PY:-python3}" -c "$PY_PEER" "$2" "$PEER_PORT" "${@:3}" >"$d/log" 2>&1 &
+	PEER_PIDS+=("$!")
+	if ! wait_port 127.0.0.1 "$PEER_PORT"; then
+		echo "# python peer $name did not start:"
+		sed 's/^/# /' "$d/log"
+		return 1
+	fi
+}
+
+peer_tls_hostile() {
+	py_peer_start "hostile-$1" "$1"
+}
+
+peer_mail() {
+	local kind=$1
+	[ -n "${2:-}" ] && kind="$1-$2"
+	tls_pki && tls_leaf modern p256 90 DNS:localhost int sha256 || return 1
+	py_peer_start "mail-$kind" "$kind" "$PEER_DIR/pki/modern.chain" "$PEER_DIR/pki/modern.key"
 }
 
 # peers_stop [PID...]: stops every sshd in PEER_PIDS, and the caller's other
