@@ -11,8 +11,11 @@
  *   ciphers    for each accepted TLS version, the cipher suites the server
  *              accepts, enumerated the way sslscan and testssl.sh do: offer
  *              all, note the one chosen, offer the rest, until it refuses
- * Connecting (and the STARTTLS prelude, common/starttls.c) happens one
- * connection at a time, as each handshake starts.
+ * Each handshake goes through connect, the STARTTLS prelude when asked
+ * (common/starttls.c) and the handshake itself as phases of one state
+ * machine, so connections and preludes overlap too. The name is resolved
+ * once: the first connection (net_connect) finds the address, every other
+ * connects to the same one.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -23,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -97,6 +101,9 @@ handle(int val, const char *arg, void *ctx, struct errmsg *e)
 
 enum job_kind { JOB_RAW, JOB_PROTO, JOB_CIPHERS };
 enum outcome { OUT_PENDING, OUT_ACCEPTED, OUT_REFUSED, OUT_FAILED };
+/* Where a job's current connection is. */
+enum phase { PH_CONNECT, PH_STARTTLS, PH_HANDSHAKE };
+static const char *const phase_stage[] = { "connect", "starttls", NULL };
 
 /* One line of handshakes on one server: a protocol probe, or a cipher enumeration. */
 struct job {
@@ -104,6 +111,11 @@ struct job {
 	enum tls_wire_proto raw;	/* JOB_RAW */
 	enum tls_version v;		/* JOB_PROTO, JOB_CIPHERS */
 	int fd;
+	enum phase phase;
+	struct starttls st;		/* PH_STARTTLS */
+	char *stbuf;
+	size_t stlen;
+	bool not_offered;		/* the server did not offer STARTTLS */
 	struct tls_attempt *a;
 	short events;
 	enum outcome out;
@@ -127,7 +139,9 @@ struct probe {
 	struct report *r;
 	struct deadline d;
 	const char *name;		/* SNI and name to match, or NULL */
-	bool unreachable;
+	struct sockaddr_storage addr;	/* where the first connection went */
+	socklen_t addrlen;
+	int spare_fd;			/* that first connection, until a job takes it */
 };
 
 static const char *const raw_names[] = { "SSLv2", "SSLv3" };
@@ -158,98 +172,6 @@ job_end(struct job *j, enum outcome out, const char *err)
 		snprintf(j->err, sizeof(j->err), "%s", err);
 }
 
-/* Runs the STARTTLS prelude on fd (blocking under the deadline). */
-static int
-starttls_prelude(struct probe *p, int fd, struct errmsg *e)
-{
-	struct starttls st;
-	char buf[STARTTLS_BUF_MAX];
-	size_t len = 0, used, got;
-	const char *out;
-	enum starttls_status s;
-	enum net_status ns;
-
-	starttls_init(&st, p->t->starttls_proto);
-	for (;;) {
-		s = starttls_feed(&st, buf, len, &used, &out);
-		memmove(buf, buf + used, len - used);
-		len -= used;
-		if (s == STARTTLS_READY)
-			return 0;
-		if (s == STARTTLS_NOT_OFFERED) {
-			errmsg_set(e, "the server does not offer STARTTLS");
-			return -2;
-		}
-		if (s == STARTTLS_BAD) {
-			errmsg_set(e, "%s", st.msg);
-			return -1;
-		}
-		if (out && net_write_all(fd, out, strlen(out), &p->d) != NET_OK) {
-			errmsg_set(e, "cannot send '%.*s'", (int)strcspn(out, "\r"), out);
-			return -1;
-		}
-		if (len == sizeof(buf)) {
-			errmsg_set(e, "reply longer than %zu bytes", sizeof(buf));
-			return -1;
-		}
-		ns = net_read(fd, buf + len, sizeof(buf) - len, &got, &p->d);
-		if (ns == NET_TIMEOUT) {
-			errmsg_set(e, "timeout");
-			return -3;
-		}
-		if (ns != NET_OK) {
-			errmsg_set(e, "connection closed during the %s dialogue",
-				   starttls_proto_name(p->t->starttls_proto));
-			return -1;
-		}
-		len += got;
-	}
-}
-
-/*
- * A connection ready for a handshake: connected and, with --starttls,
- * upgraded. Returns the fd, -1 with the job ended (FAILED), or -2 when the
- * run must end (report_fatal set).
- */
-static int
-open_conn(struct probe *p, struct job *j)
-{
-	enum net_status st;
-	struct errmsg e;
-	int fd, rc;
-
-	deadline_stage(&p->d, "connect");
-	st = net_connect(p->o->host, p->o->port, &p->d, &fd, &e);
-	if (st == NET_TIMEOUT) {
-		report_fatal(p->r, p->o->timeout_result, "timeout after %us in stage 'connect'",
-			     p->o->timeout);
-		return -2;
-	}
-	if (st != NET_OK) {
-		report_fatal(p->r, st == NET_UNREACHABLE ? p->o->unreachable_result : STATE_UNKNOWN,
-			     "%s", e.msg);
-		return -2;
-	}
-	if (p->t->starttls) {
-		deadline_stage(&p->d, "starttls");
-		rc = starttls_prelude(p, fd, &e);
-		if (rc == -3) {
-			close(fd);
-			report_fatal(p->r, p->o->timeout_result,
-				     "timeout after %us in stage 'starttls'", p->o->timeout);
-			return -2;
-		}
-		if (rc < 0) {
-			close(fd);
-			job_end(j, OUT_FAILED, e.msg);
-			if (rc == -2)
-				j->out = OUT_REFUSED;	/* STARTTLS not offered: nothing to probe */
-			return -1;
-		}
-	}
-	return fd;
-}
-
 /* The OpenSSL cipher string of what j still offers. */
 static char *
 offer_string(const struct job *j)
@@ -266,32 +188,27 @@ offer_string(const struct job *j)
 	return sbuf_detach(&sb);
 }
 
-/* Starts the next handshake of j on a fresh connection. 0, or -2: the run ends. */
-static int
-job_start(struct probe *p, struct job *j)
+/* The handshake itself, on j's connected (and upgraded) connection. */
+static void
+job_handshake(struct probe *p, struct job *j)
 {
 	struct tls_attempt_opts ao;
 	struct errmsg e;
 	uint8_t hello[TLS_WIRE_HELLO_MAX];
 	char *offer = NULL;
 	size_t n;
-	int fd = open_conn(p, j);
 
-	if (fd == -2)
-		return -2;
-	if (fd == -1)
-		return 0;
-	j->fd = fd;
+	j->phase = PH_HANDSHAKE;
 	if (j->kind == JOB_RAW) {
 		n = tls_wire_client_hello(j->raw, hello);
-		if (net_write_all(fd, hello, n, &p->d) != NET_OK) {
+		if (send(j->fd, hello, n, MSG_NOSIGNAL) != (ssize_t)n) {
 			job_end(j, OUT_REFUSED, "connection closed before our ClientHello");
-			return 0;
+			return;
 		}
 		j->buf = j->buf ? j->buf : xmalloc(RAW_BUF_MAX);
 		j->len = 0;
 		j->events = POLLIN;
-		return 0;
+		return;
 	}
 	memset(&ao, 0, sizeof(ao));
 	ao.version = j->v;
@@ -308,14 +225,114 @@ job_start(struct probe *p, struct job *j)
 		else
 			ao.ciphers = offer;
 	}
-	j->a = tls_attempt_new(fd, &ao, &e);
+	j->a = tls_attempt_new(j->fd, &ao, &e);
 	free(offer);
 	if (!j->a) {
 		job_end(j, OUT_FAILED, e.msg);
-		return 0;
+		return;
 	}
 	j->events = POLLOUT;
-	return 0;
+}
+
+/*
+ * The STARTTLS prelude, one step: with `readable`, reads what the server
+ * sent; feeds the dialogue, sends our next command, and starts the
+ * handshake once the server said go ahead.
+ */
+static void
+job_starttls(struct probe *p, struct job *j, bool readable)
+{
+	enum starttls_status s;
+	const char *out;
+	size_t used;
+	ssize_t got;
+
+	if (readable) {
+		if (j->stlen == STARTTLS_BUF_MAX) {
+			job_end(j, OUT_FAILED, "reply over the cap");
+			return;
+		}
+		got = read(j->fd, j->stbuf + j->stlen, STARTTLS_BUF_MAX - j->stlen);
+		if (got < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (got <= 0) {
+			job_end(j, OUT_FAILED, NULL);
+			snprintf(j->err, sizeof(j->err), "connection closed during the %s dialogue",
+				 starttls_proto_name(p->t->starttls_proto));
+			return;
+		}
+		j->stlen += (size_t)got;
+	}
+	for (;;) {
+		s = starttls_feed(&j->st, j->stbuf, j->stlen, &used, &out);
+		memmove(j->stbuf, j->stbuf + used, j->stlen - used);
+		j->stlen -= used;
+		switch (s) {
+		case STARTTLS_READY:
+			job_handshake(p, j);
+			return;
+		case STARTTLS_NOT_OFFERED:
+			j->not_offered = true;
+			job_end(j, OUT_REFUSED, "the server does not offer STARTTLS");
+			return;
+		case STARTTLS_BAD:
+			job_end(j, OUT_FAILED, j->st.msg);
+			return;
+		case STARTTLS_NEED_MORE:
+			break;
+		}
+		if (!out) {
+			j->events = POLLIN;
+			return;
+		}
+		/* a command of a few bytes on a fresh socket: the send buffer takes it whole */
+		if (send(j->fd, out, strlen(out), MSG_NOSIGNAL) != (ssize_t)strlen(out)) {
+			job_end(j, OUT_FAILED, NULL);
+			snprintf(j->err, sizeof(j->err), "cannot send '%.*s'", (int)strcspn(out, "\r"),
+				 out);
+			return;
+		}
+	}
+}
+
+/* j's connection is up: the prelude, or straight to the handshake. */
+static void
+job_connected(struct probe *p, struct job *j)
+{
+	if (!p->t->starttls) {
+		job_handshake(p, j);
+		return;
+	}
+	j->phase = PH_STARTTLS;
+	starttls_init(&j->st, p->t->starttls_proto);
+	j->stbuf = j->stbuf ? j->stbuf : xmalloc(STARTTLS_BUF_MAX);
+	j->stlen = 0;
+	job_starttls(p, j, false);
+}
+
+/* Starts j's next handshake on a fresh connection (or the first one, kept). */
+static void
+job_start(struct probe *p, struct job *j)
+{
+	struct errmsg e;
+	int rc = 0;
+
+	j->phase = PH_CONNECT;
+	if (p->spare_fd != -1) {
+		j->fd = p->spare_fd;
+		p->spare_fd = -1;
+	} else {
+		rc = net_connect_start((const struct sockaddr *)&p->addr, p->addrlen, &j->fd, &e);
+		if (rc == -1) {
+			job_end(j, OUT_FAILED, e.msg);
+			return;
+		}
+	}
+	if (rc == 1) {
+		j->events = POLLOUT;
+		return;
+	}
+	job_connected(p, j);
 }
 
 static void
@@ -342,73 +359,85 @@ cipher_accepted(struct job *j, const struct tls_result *res)
 	j->noffer = k;
 }
 
-/* Advances j after poll() said its fd is ready. 0, or -2: the run ends. */
-static int
+/* Advances j after poll() said its fd is ready. */
+static void
 job_step(struct probe *p, struct job *j)
 {
 	struct tls_wire_result wr;
+	struct errmsg e;
 	enum tls_step s;
 	char msg[160];
 	ssize_t got;
 
+	if (j->phase == PH_CONNECT) {
+		if (net_connect_finish(j->fd, &e) == -1)
+			job_end(j, OUT_FAILED, e.msg);
+		else
+			job_connected(p, j);
+		return;
+	}
+	if (j->phase == PH_STARTTLS) {
+		job_starttls(p, j, true);
+		return;
+	}
 	if (j->kind == JOB_RAW) {
 		got = read(j->fd, j->buf + j->len, RAW_BUF_MAX - j->len);
 		if (got < 0 && (errno == EAGAIN || errno == EINTR))
-			return 0;
+			return;
 		if (got <= 0) {
 			/* a close in answer to an old hello is how many servers say no */
 			job_end(j, j->len || got < 0 ? OUT_FAILED : OUT_REFUSED,
 				got < 0 ? "connection reset" : "connection closed");
-			return 0;
+			return;
 		}
 		j->len += (size_t)got;
 		switch (tls_wire_parse_answer(j->raw, j->buf, j->len, &wr, msg, sizeof(msg))) {
 		case TLS_WIRE_NEED_MORE:
 			if (j->len == RAW_BUF_MAX)
 				job_end(j, OUT_FAILED, "answer over the cap");
-			return 0;
+			return;
 		case TLS_WIRE_OK:
 			job_end(j, wr.answer == TLS_WIRE_ACCEPTED ? OUT_ACCEPTED : OUT_REFUSED, NULL);
-			return 0;
+			return;
 		case TLS_WIRE_BAD:
 			job_end(j, OUT_FAILED, msg);
-			return 0;
+			return;
 		}
-		return 0;
+		return;
 	}
 	s = tls_attempt_step(j->a);
 	switch (s) {
 	case TLS_STEP_WANT_READ:
 		j->events = POLLIN;
-		return 0;
+		return;
 	case TLS_STEP_WANT_WRITE:
 		j->events = POLLOUT;
-		return 0;
+		return;
 	case TLS_STEP_DONE:
 		if (j->kind == JOB_PROTO) {
 			j->res = *tls_attempt_result(j->a);
 			job_end(j, OUT_ACCEPTED, NULL);
-			return 0;
+			return;
 		}
 		cipher_accepted(j, tls_attempt_result(j->a));
 		job_close(j);
 		if (j->noffer == 0 || j->incomplete || j->nsuites == SUITES_MAX) {
 			j->out = OUT_ACCEPTED;
-			return 0;
+			return;
 		}
-		return job_start(p, j);
+		job_start(p, j);
+		return;
 	case TLS_STEP_REFUSED:
 		snprintf(msg, sizeof(msg), "%s", tls_attempt_error(j->a));
 		job_end(j, j->kind == JOB_CIPHERS && j->nsuites ? OUT_ACCEPTED : OUT_REFUSED, msg);
-		return 0;
+		return;
 	case TLS_STEP_FAILED:
 		snprintf(msg, sizeof(msg), "%s", tls_attempt_error(j->a));
 		if (j->kind == JOB_CIPHERS && j->nsuites)
 			j->incomplete = true;
 		job_end(j, OUT_FAILED, msg);
-		return 0;
+		return;
 	}
-	return 0;
 }
 
 /*
@@ -422,9 +451,11 @@ run_jobs(struct probe *p, struct job *jobs, size_t n, const char *stage)
 	size_t idx[16], i, np;
 	int ready;
 
+	const char *st;
+
 	for (i = 0; i < n; i++)
-		if (jobs[i].out == OUT_PENDING && job_start(p, &jobs[i]) == -2)
-			return -1;
+		if (jobs[i].out == OUT_PENDING)
+			job_start(p, &jobs[i]);
 	for (;;) {
 		deadline_stage(&p->d, stage);
 		for (i = np = 0; i < n && np < NELEM(pfd); i++)
@@ -437,9 +468,10 @@ run_jobs(struct probe *p, struct job *jobs, size_t n, const char *stage)
 		if (np == 0)
 			return 0;
 		if (deadline_expired(&p->d)) {
+			st = phase_stage[jobs[idx[0]].phase];
 			report_fatal(p->r, p->o->timeout_result,
-				     "timeout after %us in stage '%s' (%s)", p->o->timeout, stage,
-				     job_name(&jobs[idx[0]]));
+				     "timeout after %us in stage '%s' (%s)", p->o->timeout,
+				     st ? st : stage, job_name(&jobs[idx[0]]));
 			return -1;
 		}
 		ready = poll(pfd, (nfds_t)np, deadline_remaining_ms(&p->d));
@@ -448,8 +480,8 @@ run_jobs(struct probe *p, struct job *jobs, size_t n, const char *stage)
 			return -1;
 		}
 		for (i = 0; ready > 0 && i < np; i++)
-			if (pfd[i].revents && job_step(p, &jobs[idx[i]]) == -2)
-				return -1;
+			if (pfd[i].revents)
+				job_step(p, &jobs[idx[i]]);
 	}
 }
 
@@ -461,6 +493,7 @@ jobs_release(struct job *jobs, size_t n)
 	for (i = 0; i < n; i++) {
 		job_close(&jobs[i]);
 		free(jobs[i].buf);
+		free(jobs[i].stbuf);
 		for (k = 0; k < jobs[i].nsuites; k++) {
 			free(jobs[i].suites[k]);
 			free(jobs[i].groups[k]);
@@ -538,7 +571,7 @@ make_facts(struct probe *p, struct facts *f, struct job *proto, size_t nproto, s
 {
 	const char *protocols[8], *suites[SUITES_MAX * 4], *groups[SUITES_MAX * 4];
 	const struct tls_result *best = NULL, *best12 = NULL;
-	size_t np = 0, ns = 0, ng = 0, i, k, failed = 0;
+	size_t np = 0, ns = 0, ng = 0, i, k, not_offered = 0;
 	unsigned dh_min = 0;
 	bool dhe = false, incomplete = false;
 	const char *first_err = NULL;
@@ -546,11 +579,9 @@ make_facts(struct probe *p, struct facts *f, struct job *proto, size_t nproto, s
 	for (i = 0; i < nproto; i++) {
 		if (proto[i].out == OUT_ACCEPTED)
 			protocols[np++] = job_name(&proto[i]);
-		if (proto[i].out == OUT_FAILED) {
-			failed++;
-			if (!first_err)
-				first_err = proto[i].err;
-		}
+		if (proto[i].out == OUT_FAILED && !first_err)
+			first_err = proto[i].err;
+		not_offered += proto[i].not_offered;
 		if (proto[i].out == OUT_ACCEPTED && proto[i].kind == JOB_PROTO) {
 			best = &proto[i].res;	/* jobs run from the oldest to the newest version */
 			if (proto[i].v <= TLS_V12)
@@ -559,9 +590,9 @@ make_facts(struct probe *p, struct facts *f, struct job *proto, size_t nproto, s
 	}
 	if (p->t->starttls)
 		facts_set_str(f, "tls.starttls", starttls_proto_name(p->t->starttls_proto));
-	if (np == 0 && p->t->starttls && failed == 0) {
+	if (np == 0 && not_offered) {
 		/*
-		 * Every connection: STARTTLS not offered. TLS-012 fails on that;
+		 * STARTTLS not offered. TLS-012 fails on that;
 		 * the other controls had no TLS to look at, which is ERROR, not PASS.
 		 */
 		facts_set_bool(f, "tls.starttls_offered", false);
@@ -620,6 +651,41 @@ is_address(const char *host)
 	return inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1;
 }
 
+/*
+ * Resolves -H and connects once, under the deadline: an unreachable server
+ * or a timeout ends the run here. Keeps the connection for the first job and
+ * its address for every other. 0, or -1 with report_fatal() set.
+ */
+static int
+first_connection(struct probe *p)
+{
+	enum net_status st;
+	struct errmsg e;
+
+	p->spare_fd = -1;
+	deadline_stage(&p->d, "connect");
+	st = net_connect(p->o->host, p->o->port, &p->d, &p->spare_fd, &e);
+	if (st == NET_TIMEOUT) {
+		report_fatal(p->r, p->o->timeout_result, "timeout after %us in stage 'connect'",
+			     p->o->timeout);
+		return -1;
+	}
+	if (st != NET_OK) {
+		report_fatal(p->r, st == NET_UNREACHABLE ? p->o->unreachable_result : STATE_UNKNOWN,
+			     "%s", e.msg);
+		return -1;
+	}
+	p->addrlen = sizeof(p->addr);
+	if (getpeername(p->spare_fd, (struct sockaddr *)&p->addr, &p->addrlen) == -1) {
+		report_fatal(p->r, STATE_UNKNOWN, "cannot read the server's address: %s",
+			     strerror(errno));
+		close(p->spare_fd);
+		p->spare_fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
 /* All I/O. 0 with facts in f, or -1 with report_fatal() set. */
 static int
 probe(struct facts *f, const struct opts *o, const struct tls_opts *t, struct report *r)
@@ -638,6 +704,8 @@ probe(struct facts *f, const struct opts *o, const struct tls_opts *t, struct re
 	deadline_start(&p.d, o->timeout);
 	/* SNI: the name given, or -H when it is a name and not an address */
 	p.name = t->sni ? t->sni : is_address(o->host) ? NULL : o->host;
+	if (first_connection(&p) == -1)
+		return -1;
 
 	proto[nproto].kind = JOB_RAW;
 	proto[nproto++].raw = TLS_WIRE_SSL2;
@@ -666,6 +734,8 @@ probe(struct facts *f, const struct opts *o, const struct tls_opts *t, struct re
 out:
 	jobs_release(proto, nproto);
 	jobs_release(ciph, nciph);
+	if (p.spare_fd != -1)
+		close(p.spare_fd);
 	return rc;
 }
 

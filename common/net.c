@@ -202,6 +202,45 @@ net_connect(const char *host, const char *port, struct deadline *d, int *fd,
 	return st;
 }
 
+int
+net_connect_start(const struct sockaddr *sa, socklen_t len, int *fd, struct errmsg *e)
+{
+	char why[128];
+	int s;
+
+	*fd = -1;
+	s = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+	if (s == -1) {
+		errmsg_set(e, "cannot open a socket: %s", errtext(errno, why));
+		return -1;
+	}
+	*fd = s;
+	if (connect(s, sa, len) == 0)
+		return 0;
+	if (errno == EINPROGRESS || errno == EINTR)
+		return 1;
+	errmsg_set(e, "cannot connect: %s", errtext(errno, why));
+	close(s);
+	*fd = -1;
+	return -1;
+}
+
+int
+net_connect_finish(int fd, struct errmsg *e)
+{
+	socklen_t len;
+	char why[128];
+	int err = 0;
+
+	len = sizeof(err);
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+		err = errno;
+	if (err == 0)
+		return 0;
+	errmsg_set(e, "cannot connect: %s", errtext(err, why));
+	return -1;
+}
+
 /*
  * At the deadline this returns NET_TIMEOUT even when data is waiting, so
  * that a peer that never stops talking cannot hold a check past it. On

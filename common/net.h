@@ -7,6 +7,7 @@
  * (getaddrinfo), which is only bounded by the resolver's own timeouts.
  */
 #include <stddef.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 struct deadline;
@@ -27,6 +28,15 @@ enum net_status {
  */
 enum net_status net_connect(const char *host, const char *port, struct deadline *d,
 			    int *fd, struct errmsg *e);
+/*
+ * For many connections side by side to an address already found with
+ * net_connect() (getpeername of its fd): starts a non-blocking connect.
+ * Returns 0 with *fd connected, 1 with *fd connecting (poll it for POLLOUT,
+ * then net_connect_finish), or -1 with a reason in e.
+ */
+int net_connect_start(const struct sockaddr *sa, socklen_t len, int *fd, struct errmsg *e);
+/* After POLLOUT on a connecting fd: 0 when connected, -1 with the reason in e. */
+int net_connect_finish(int fd, struct errmsg *e);
 /*
  * Reads at most n bytes (at least 1) once data is there. Returns NET_OK with
  * *got > 0, NET_CLOSED at end of stream, NET_TIMEOUT or NET_ERROR.

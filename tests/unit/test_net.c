@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -238,6 +239,55 @@ static const struct io_row {
 	size_t len;
 } io_rows[] = { { 1 }, { 5 }, { 1000 }, { 60000 } };
 
+/*
+ * net_connect_start/finish to the address of a first connection: connected
+ * to a listener on both loopbacks; refused once the listener is gone.
+ */
+static void
+test_connect_again(void **state)
+{
+	struct sockaddr_storage ss;
+	struct pollfd pfd;
+	struct deadline d;
+	struct errmsg e;
+	socklen_t len;
+	char port[8];
+	size_t i;
+	int lfd, fd, fd2, rc;
+
+	(void)state;
+	for (i = 0; i < NELEM(loopbacks); i++) {
+		lfd = listener(loopbacks[i], port, 8);
+		deadline_start(&d, 5);
+		assert_int_equal(net_connect(loopbacks[i], port, &d, &fd, &e), NET_OK);
+		len = sizeof(ss);
+		assert_int_equal(getpeername(fd, (struct sockaddr *)&ss, &len), 0);
+		rc = net_connect_start((struct sockaddr *)&ss, len, &fd2, &e);
+		assert_true(rc == 0 || rc == 1);
+		assert_true(fd2 >= 0);
+		assert_true((fcntl(fd2, F_GETFL) & O_NONBLOCK) != 0);
+		if (rc == 1) {
+			pfd.fd = fd2;
+			pfd.events = POLLOUT;
+			assert_int_equal(poll(&pfd, 1, 5000), 1);
+		}
+		assert_int_equal(net_connect_finish(fd2, &e), 0);
+		close(fd2);
+		close(lfd);	/* now nothing listens there */
+		rc = net_connect_start((struct sockaddr *)&ss, len, &fd2, &e);
+		if (rc == 1) {
+			pfd.fd = fd2;
+			pfd.events = POLLOUT;
+			assert_int_equal(poll(&pfd, 1, 5000), 1);
+			rc = net_connect_finish(fd2, &e);
+			close(fd2);
+		}
+		assert_int_equal(rc, -1);
+		assert_string_equal(e.msg, "cannot connect: connection refused");
+		close(fd);
+	}
+}
+
 static void
 test_read_write(void **state)
 {
@@ -390,6 +440,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_connect),
 		cmocka_unit_test(test_connect_timeout),
+		cmocka_unit_test(test_connect_again),
 		cmocka_unit_test(test_read_write),
 		cmocka_unit_test(test_peer_close),
 		cmocka_unit_test(test_read_timeout),

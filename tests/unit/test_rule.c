@@ -178,6 +178,48 @@ test_eval_table(void **state)
 	jv_free(tdoc);
 }
 
+/* Why a rule is unknown: each reason once, even when a fact is read twice. */
+static void
+test_why_once(void **state)
+{
+	static const struct {
+		const char *rule, *why;
+	} cases[] = {
+		{ "{\"op\":\"all\",\"rules\":[{\"op\":\"eq\",\"fact\":\"nope\",\"value\":1},"
+		  "{\"op\":\"ne\",\"fact\":\"nope\",\"value\":2}]}",
+		  "fact 'nope' was not gathered" },
+		{ "{\"op\":\"all\",\"rules\":[{\"op\":\"eq\",\"fact\":\"nope\",\"value\":1},"
+		  "{\"op\":\"eq\",\"fact\":\"nop\",\"value\":1},"
+		  "{\"op\":\"eq\",\"fact\":\"nope\",\"value\":1}]}",
+		  "fact 'nope' was not gathered; fact 'nop' was not gathered" },
+	};
+	struct param params[4];
+	const char *tnames[4];
+	const struct jv *tables[4];
+	struct jv *pdoc, *tdoc, *doc;
+	struct rule_env env;
+	struct errmsg e;
+	struct rule *r;
+	struct sbuf why;
+	size_t i;
+
+	(void)state;
+	make_env(&env, params, tnames, tables, &pdoc, &tdoc);
+	for (i = 0; i < NELEM(cases); i++) {
+		assert_int_equal(json_parse(cases[i].rule, strlen(cases[i].rule), "rule", &doc, &e), 0);
+		r = rule_from_json(doc, &env, "test", "rule", &e);
+		assert_non_null(r);
+		sbuf_init(&why, 4096);
+		assert_int_equal(rule_eval(r, &env, &F, NULL, &why), TRI_UNKNOWN);
+		assert_string_equal(why.buf, cases[i].why);
+		sbuf_release(&why);
+		rule_free(r);
+		jv_free(doc);
+	}
+	jv_free(pdoc);
+	jv_free(tdoc);
+}
+
 struct bad {
 	const char *rule;
 	const char *msg;	/* expected message (exact) */
@@ -299,6 +341,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_eval_table),
+		cmocka_unit_test(test_why_once),
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_observed_and_described),
 		cmocka_unit_test(test_version_cmp),
