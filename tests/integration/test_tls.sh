@@ -98,6 +98,11 @@ controls_are "without --ca-file (system store)" FAIL CRITICAL TLS-005
 assert "without --ca-file: observed OpenSSL's reason" \
 	grep -q 'tls.cert_verify_error=unable to get local issuer certificate' "$OUT"
 
+# the system store is the hashed directory: $SSL_CERT_DIR, here with our root in it
+mkdir -p "$T/certs" && cp "$T/pki/ca.pem" "$T/certs/" && openssl rehash "$T/certs" 2>/dev/null
+SSL_CERT_DIR=$T/certs run modern-certdir -H 127.0.0.1 -p "$PORT" --sni localhost --output-format json
+controls_are "without --ca-file, our root in \$SSL_CERT_DIR (system store)" PASS OK TLS-005
+
 # ---- modern: nginx, over IPv4 and IPv6 -----------------------------------------
 
 peer_nginx_modern
