@@ -10,9 +10,13 @@
 # dist/nagios/cyberbaseline.cfg and the service example from its comment; then
 # the daemon runs one forced check through the stub.
 #
+# Both checks, check_baseline_ssh and check_baseline_tls: with the defaults,
+# with every variable set, and in each example of the dist files. A variable
+# misspelt, or not passed as its option, makes a recorded argv differ.
+#
 # Needs the Debian packages icinga2-bin + icinga2-common and nagios4-core; each
-# half is skipped (TAP "# SKIP") when its daemon is not installed. The stub is
-# a shell script: the real check is not needed and no peer is contacted.
+# half is skipped (TAP "# SKIP") when its daemon is not installed. The stubs are
+# shell scripts: the real checks are not needed and no peer is contacted.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
@@ -40,23 +44,31 @@ trap cleanup EXIT
 user=$(id -un)
 group=$(id -gn)
 
-# The stub plugin: records its argv (one per line) in argv.<--host-name value>.
-mkdir -p "$dir/plugins"
-cat >"$dir/plugins/check_baseline_ssh" <<EOF
-#!/bin/sh
-out="$dir/argv.none" prev=
-for a in "\$@"; do
-	[ "\$prev" = --host-name ] && out="$dir/argv.\$a"
-	prev=\$a
-done
-printf '%s\n' "\$@" >"\$out.tmp" && mv "\$out.tmp" "\$out"
-echo "BASELINE OK - stub|compliance=100%;;;0;100"
-EOF
-chmod 755 "$dir/plugins/check_baseline_ssh"
+# stubs DIR: the stub plugins in DIR/plugins, one set per daemon (both keep
+# running until the end); check_baseline_<check> records its argv (one per
+# line) in DIR/argv.<check>.<--host-name value>.
+stubs() {
+	local c
+	mkdir -p "$1/plugins"
+	for c in ssh tls; do
+		cat >"$1/plugins/check_baseline_$c" <<-EOF
+		#!/bin/sh
+		out="$1/argv.$c.none" prev=
+		for a in "\$@"; do
+			[ "\$prev" = --host-name ] && out="$1/argv.$c.\$a"
+			prev=\$a
+		done
+		printf '%s\n' "\$@" >"\$out.tmp" && mv "\$out.tmp" "\$out"
+		echo "BASELINE OK - stub|compliance=100%;;;0;100"
+		EOF
+		chmod 755 "$1/plugins/check_baseline_$c"
+	done
+}
 
-# Waits up to 15 s for the stub to record host $1; prints its argv on one line.
+# Waits up to 15 s for the stub of check $2 in DIR $1 to record host $3;
+# prints its argv on one line.
 argv_of() {
-	local f=$dir/argv.$1 _
+	local f=$1/argv.$2.$3 _
 	for _ in $(seq 1 150); do
 		[ -s "$f" ] && break
 		sleep 0.1
@@ -71,6 +83,40 @@ groups() {
 		END { if (g != "") print g }' | LC_ALL=C sort | tr '\n' ';' | sed 's/;$//'
 }
 
+# real_checks WHAT DIR: every argv the stubs recorded in DIR, handed to the
+# real build/rel/check_baseline_<check> with -B pointing at a missing file and
+# --evidence left out, must get as far as loading the baseline: so every option
+# and value the daemon built is one the check accepts (a misspelt option or a
+# bad value ends in a usage error instead). Nothing is contacted: the run ends
+# before the probe.
+real_checks() {
+	local f c args line bad=() seen=0
+	for f in "$2"/argv.*.*; do
+		case $f in *.tmp | */argv.*.none) continue ;; esac
+		c=${f#"$2"/argv.}
+		c=${c%%.*}
+		[ -x "build/rel/check_baseline_$c" ] || continue
+		args=()
+		while IFS= read -r line; do
+			case $line in -B | --evidence) read -r _ ;; *) args+=("$line") ;; esac
+		done <"$f"
+		seen=$((seen + 1))
+		line=$(timeout 10 "build/rel/check_baseline_$c" "${args[@]}" -B "$dir/missing.json" 2>&1 |
+			head -n 1)
+		case $line in
+		"BASELINE UNKNOWN - $c "*": cannot read baseline '$dir/missing.json'"*) ;;
+		*) bad+=("check_baseline_$c ${args[*]}: $line") ;;
+		esac
+	done
+	if [ "$seen" -eq 0 ]; then
+		skip "$1 (build/rel not built: make)"
+	elif [ ${#bad[@]} -eq 0 ]; then
+		ok "$1 ($seen command lines)"
+	else
+		nok "$1" "${bad[@]}"
+	fi
+}
+
 # A commented block of a dist file: from the line matching $2 to its closing
 # brace, with the comment leader ($3, a sed regex) removed.
 example() {
@@ -78,12 +124,13 @@ example() {
 }
 
 # ---------------------------------------------------------------- Icinga 2
-icinga_tests=6
+icinga_tests=14
 if ! command -v icinga2 >/dev/null 2>&1 || [ ! -e /usr/share/icinga2/include/itl ]; then
 	for _ in $(seq 1 $icinga_tests); do skip "icinga2 not installed (Debian: icinga2-bin icinga2-common)"; done
 else
 	ic=$dir/icinga2
 	mkdir -p "$ic"/{etc,lib,log,cache,spool,run}
+	stubs "$ic"
 	consts=(-DConfigDir="$ic/etc" -DDataDir="$ic/lib" -DLogDir="$ic/log"
 		-DCacheDir="$ic/cache" -DSpoolDir="$ic/spool" -DInitRunDir="$ic/run"
 		-DRunAsUser="$user" -DRunAsGroup="$group" -DNodeName=dist-test -DZoneName=dist-test)
@@ -91,14 +138,16 @@ else
 		echo 'include <itl>'
 		echo 'include <plugins>'
 		echo "include \"$CONF\""
-		echo "const PluginDir = \"$dir/plugins\""
+		echo "const PluginDir = \"$ic/plugins\""
 		echo 'object CheckerComponent "checker" { }'
 		echo 'template Service "generic-service" { check_interval = 1s }'
-		# the example from the file's own comment, as an operator would paste it;
-		# only its interval is shortened: Icinga's first check of a service comes
-		# at a random time within min(check_interval, 60 s)
-		example "$CONF" 'apply Service "baseline-ssh"' ' \*   ' |
-			sed 's/check_interval = .*/check_interval = 1s/'
+		# the examples from the file's own comment, as an operator would paste
+		# them; only their interval is shortened: Icinga's first check of a
+		# service comes at a random time within min(check_interval, 60 s)
+		for rule in baseline-ssh baseline-https baseline-smtp-starttls; do
+			example "$CONF" "apply Service \"$rule\"" ' \*   ' |
+				sed 's/check_interval = .*/check_interval = 1s/'
+		done
 		cat <<-'EOF'
 		object Host "defaults.example" {
 			check_command = "dummy"
@@ -112,6 +161,10 @@ else
 			check_command = "dummy"
 			address = "127.0.0.2"
 			vars.baseline_ssh_port = 2222
+			vars.baseline_tls_port = 8443
+			vars.baseline_tls_sni = "portal.every-option.example"
+			vars.baseline_tls_starttls = "imap"
+			vars.baseline_tls_ca_file = "/etc/cyberbaseline/internal-ca.pem"
 			vars.baseline_timeout = 15
 			vars.baseline_timeout_result = "critical"
 			vars.baseline_unreachable_result = "warning"
@@ -132,20 +185,48 @@ else
 			address = "127.0.0.3"
 			vars.os = "Linux"
 		}
+		object Host "www.aarhus.dk" {
+			check_command = "dummy"
+			address = "127.0.0.4"
+			vars.https = true
+		}
+		object Host "mail.aarhus.dk" {
+			check_command = "dummy"
+			address = "127.0.0.5"
+			vars.smtp = true
+		}
 		apply Service "ssh-baseline-test" {
 			check_command = "baseline_ssh"
 			check_interval = 1s
-			assign where host.name != "linux.example"
+			assign where host.name in [ "defaults.example", "v6only.example", "every-option.example" ]
+		}
+		apply Service "tls-baseline-test" {
+			check_command = "baseline_tls"
+			check_interval = 1s
+			assign where host.name in [ "defaults.example", "v6only.example", "every-option.example" ]
 		}
 		EOF
 	} >"$ic/etc/icinga2.conf"
 
 	if out=$(icinga2 daemon -C -c "$ic/etc/icinga2.conf" "${consts[@]}" 2>&1); then
-		ok "icinga2 daemon -C accepts dist/icinga2/cyberbaseline.conf and its example apply rule"
+		ok "icinga2 daemon -C accepts dist/icinga2/cyberbaseline.conf and its example apply rules"
 	else
-		nok "icinga2 daemon -C accepts dist/icinga2/cyberbaseline.conf and its example apply rule" \
+		nok "icinga2 daemon -C accepts dist/icinga2/cyberbaseline.conf and its example apply rules" \
 			"$(echo "$out" | grep -iE 'critical|error' | head -5)"
 	fi
+
+	# The commands as Icinga resolved them (from the object cache daemon -C
+	# wrote): each timeout is 10 s above the default plugin deadline, so the
+	# plugin's own "timeout after" line is what the operator sees.
+	timeouts() {	# CheckCommand name: prints "<vars.baseline_timeout> <timeout>"
+		icinga2 object list --type CheckCommand --name "$1" "${consts[@]}" 2>/dev/null |
+			awk '/^  \* timeout = / { t = $4 } /^    \* baseline_timeout = / { v = $4 }
+				END { print v, t }'
+	}
+	check "Icinga resolves baseline_ssh to -t 20 under a 30 s command timeout" \
+		"20 30" "$(timeouts baseline_ssh)"
+	check "Icinga resolves baseline_tls to -t 30 under a 40 s command timeout" \
+		"30 40" "$(timeouts baseline_tls)"
 
 	# The validation must be able to fail: a copy without its last brace.
 	sed '$d' "$CONF" | sed '$d' >"$ic/broken.conf"
@@ -159,25 +240,40 @@ else
 	# started directly, so that $! is the daemon itself (stopped by PID on exit)
 	icinga2 daemon -c "$ic/etc/icinga2.conf" "${consts[@]}" >"$ic/daemon.log" 2>&1 &
 	pids+=($!)
-	check_argv() {	# what, host, expected argv
+	check_argv() {	# what, check, host, expected argv
 		local got
-		got=$(argv_of "$2")
-		if [ "$(groups "$3")" = "$(groups "$got")" ] && [ "${got%% *}" = -H ]; then
+		got=$(argv_of "$ic" "$2" "$3")
+		if [ "$(groups "$4")" = "$(groups "$got")" ] && [ "${got%% *}" = -H ]; then
 			ok "$1"
 		else
-			nok "$1" "expected: $3" "actual:   $got"
+			nok "$1" "expected: $4" "actual:   $got"
 		fi
 	}
+	# every baseline_* variable, as set on every-option.example
+	shared="--evidence /var/lib/cyberbaseline/evidence.jsonl --host-name every-option.example --lang da --max-output 4000 --perfdata-controls --tailoring /etc/cyberbaseline/tailoring.json --timeout-result critical --unreachable-result warning --waivers /etc/cyberbaseline/waivers.json -B /srv/baselines/dk-kommune.json -P udvidet -c 75: -t 15 -v -w 90:"
 	check_argv "Icinga runs baseline_ssh with the defaults: -H address, --host-name, -t 20" \
-		defaults.example "-H 127.0.0.1 --host-name defaults.example -t 20"
+		ssh defaults.example "-H 127.0.0.1 --host-name defaults.example -t 20"
 	check_argv "Icinga passes address6 as -H when the host has no IPv4 address" \
-		v6only.example "-H ::1 --host-name v6only.example -t 20"
-	check_argv "Icinga passes every baseline_* and baseline_ssh_* variable as its option" \
-		every-option.example \
-		"-H 127.0.0.2 -p 2222 --evidence /var/lib/cyberbaseline/evidence.jsonl --host-name every-option.example --lang da --max-output 4000 --perfdata-controls --tailoring /etc/cyberbaseline/tailoring.json --timeout-result critical --unreachable-result warning --waivers /etc/cyberbaseline/waivers.json -B /srv/baselines/dk-kommune.json -P udvidet -c 75: -t 15 -v -w 90:"
+		ssh v6only.example "-H ::1 --host-name v6only.example -t 20"
+	check_argv "Icinga passes every baseline_* and baseline_ssh_* variable as its option (and no baseline_tls_*)" \
+		ssh every-option.example "-H 127.0.0.2 -p 2222 $shared"
 	check_argv "the example apply rule from the file's comment runs with its variables" \
-		linux.example \
+		ssh linux.example \
 		"-H 127.0.0.3 --evidence /var/lib/cyberbaseline/evidence-ssh.jsonl --host-name linux.example --waivers /etc/cyberbaseline/waivers.json -c 75: -t 20"
+	check_argv "Icinga runs baseline_tls with the defaults: -H address, --host-name, -t 30" \
+		tls defaults.example "-H 127.0.0.1 --host-name defaults.example -t 30"
+	check_argv "Icinga passes address6 as -H to baseline_tls when the host has no IPv4 address" \
+		tls v6only.example "-H ::1 --host-name v6only.example -t 30"
+	check_argv "Icinga passes every baseline_* and baseline_tls_* variable as its option (and no baseline_ssh_*)" \
+		tls every-option.example \
+		"-H 127.0.0.2 -p 8443 --sni portal.every-option.example --starttls imap --ca-file /etc/cyberbaseline/internal-ca.pem $shared"
+	check_argv "the example HTTPS apply rule runs baseline_tls with the host's name as --sni" \
+		tls www.aarhus.dk \
+		"-H 127.0.0.4 --sni www.aarhus.dk --evidence /var/lib/cyberbaseline/evidence-tls.jsonl --host-name www.aarhus.dk --waivers /etc/cyberbaseline/waivers.json -c 75: -t 30"
+	check_argv "the example SMTP apply rule runs baseline_tls with -p 25 --starttls smtp" \
+		tls mail.aarhus.dk \
+		"-H 127.0.0.5 -p 25 --starttls smtp --sni mail.aarhus.dk --evidence /var/lib/cyberbaseline/evidence-tls.jsonl --host-name mail.aarhus.dk --waivers /etc/cyberbaseline/waivers.json -c 75: -t 30"
+	real_checks "the real checks parse every command line Icinga built" "$ic"
 	grep -qiE 'critical/' "$ic/daemon.log" && grep -iE 'critical/' "$ic/daemon.log" | head -3 | sed 's/^/# /'
 fi
 
@@ -200,14 +296,40 @@ else
 		"missing: ${missing[*]}"
 fi
 
+# Every option of the TLS check's own longopts must be an argument of the
+# baseline_tls object, taken from baseline_tls_<option with - as _>: `value`
+# for an option with an argument, `set_if` for a flag.
+tls_cmd=$(sed -n '/^object CheckCommand "baseline_tls" {/,/^}/p' "$CONF")
+missing=()
+found=0
+while read -r o has; do
+	found=$((found + 1))
+	attr=value
+	[ "$has" = no_argument ] && attr=set_if
+	want="$attr = \"\$baseline_tls_${o//-/_}\$\""
+	echo "$tls_cmd" | sed -n "/^[[:space:]]*\"--$o\" = {/,/^[[:space:]]*}/p" |
+		sed 's/^[[:space:]]*//' | grep -qxF "$want" || missing+=("--$o ($want)")
+done < <(sed -n '/static const struct option longopts\[\] = {/,/};/p' checks/check_baseline_tls.c |
+	 sed -nE 's/^[[:space:]]*\{ "([a-z0-9-]+)", ([a-z_]+),.*/\1 \2/p')
+if [ "$found" -eq 0 ]; then
+	nok "baseline_tls offers every option of checks/check_baseline_tls.c's longopts" \
+		"no longopts found in checks/check_baseline_tls.c"
+elif [ ${#missing[@]} -eq 0 ]; then
+	ok "baseline_tls offers every option of checks/check_baseline_tls.c's longopts ($found)"
+else
+	nok "baseline_tls offers every option of checks/check_baseline_tls.c's longopts" \
+		"missing: ${missing[*]}"
+fi
+
 # ---------------------------------------------------------------- Nagios 4
-nagios_tests=3
+nagios_tests=6
 if ! command -v nagios4 >/dev/null 2>&1; then
 	for _ in $(seq 1 $nagios_tests); do skip "nagios4 not installed (Debian: nagios4-core)"; done
 else
 	ng=$dir/nagios
 	mkdir -p "$ng/checkresults"
-	echo "\$USER1\$=$dir/plugins" >"$ng/resource.cfg"
+	stubs "$ng"
+	echo "\$USER1\$=$ng/plugins" >"$ng/resource.cfg"
 	cat >"$ng/nagios.cfg" <<-EOF
 	log_file=$ng/nagios.log
 	cfg_file=$CFG
@@ -274,24 +396,49 @@ else
 			hostgroup_name	linux-servers
 			alias		Linux servers
 		}
+		define hostgroup {
+			hostgroup_name	web-servers
+			alias		Web servers
+		}
+		define hostgroup {
+			hostgroup_name	mail-servers
+			alias		Mail servers
+		}
 		define host {
-			host_name		web01.aarhus.dk
-			address			127.0.0.1
-			hostgroups		linux-servers
+			name			test-host
+			register		0
 			max_check_attempts	1
 			check_period		always
 			contacts		nobody
 			notification_period	always
 		}
+		define host {
+			use			test-host
+			host_name		web01.aarhus.dk
+			address			127.0.0.1
+			hostgroups		linux-servers
+		}
+		define host {
+			use			test-host
+			host_name		www.aarhus.dk
+			address			127.0.0.4
+			hostgroups		web-servers
+		}
+		define host {
+			use			test-host
+			host_name		mail.aarhus.dk
+			address			127.0.0.5
+			hostgroups		mail-servers
+		}
 		EOF
-		# the example from the file's own comment, as an operator would paste it
-		example "$CFG" '^# define service' '#'
+		# the examples from the file's own comments, as an operator would paste them
+		example "$CFG" '^# define service' '# \{0,1\}'
 	} >"$ng/objects.cfg"
 
 	if out=$(nagios4 -v "$ng/nagios.cfg" 2>&1); then
-		ok "nagios4 -v accepts dist/nagios/cyberbaseline.cfg and its example service"
+		ok "nagios4 -v accepts dist/nagios/cyberbaseline.cfg and its example services"
 	else
-		nok "nagios4 -v accepts dist/nagios/cyberbaseline.cfg and its example service" \
+		nok "nagios4 -v accepts dist/nagios/cyberbaseline.cfg and its example services" \
 			"$(echo "$out" | grep -iE 'error|warning' | head -5)"
 	fi
 
@@ -311,11 +458,20 @@ else
 	done
 	now=$(date +%s)
 	[ -p "$ng/nagios.cmd" ] &&
-		printf '[%s] SCHEDULE_FORCED_SVC_CHECK;web01.aarhus.dk;baseline-ssh;%s\n' "$now" "$now" \
-			>"$ng/nagios.cmd"
+		printf '[%s] SCHEDULE_FORCED_SVC_CHECK;%s;%s\n' \
+			"$now" web01.aarhus.dk "baseline-ssh;$now" \
+			"$now" www.aarhus.dk "baseline-https;$now" \
+			"$now" mail.aarhus.dk "baseline-smtp-starttls;$now" >"$ng/nagios.cmd"
 	check "Nagios runs the example service with -H, -p \$ARG1\$, --host-name and \$ARG2\$ split into options" \
 		"-H 127.0.0.1 -p 22 --host-name web01.aarhus.dk --waivers /etc/cyberbaseline/waivers.json --evidence /var/lib/cyberbaseline/evidence-ssh.jsonl" \
-		"$(argv_of web01.aarhus.dk)"
+		"$(argv_of "$ng" ssh web01.aarhus.dk)"
+	check "Nagios runs the example HTTPS service: check_baseline_tls -p 443, \$HOSTNAME\$ in \$ARG2\$ as --sni" \
+		"-H 127.0.0.4 -p 443 --host-name www.aarhus.dk --sni www.aarhus.dk -t 30 --waivers /etc/cyberbaseline/waivers.json --evidence /var/lib/cyberbaseline/evidence-tls.jsonl" \
+		"$(argv_of "$ng" tls www.aarhus.dk)"
+	check "Nagios runs the example SMTP service: check_baseline_tls -p 25 --starttls smtp" \
+		"-H 127.0.0.5 -p 25 --host-name mail.aarhus.dk --starttls smtp --sni mail.aarhus.dk -t 30 --waivers /etc/cyberbaseline/waivers.json --evidence /var/lib/cyberbaseline/evidence-tls.jsonl" \
+		"$(argv_of "$ng" tls mail.aarhus.dk)"
+	real_checks "the real checks parse every command line Nagios built" "$ng"
 fi
 
 echo "1..$n"
