@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include <openssl/bio.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
@@ -37,7 +38,7 @@
 #define TLS_OFFER_MAX (64 * 1024)
 /* DNS names are at most 253 characters; leave room for a trailing dot. */
 #define TLS_NAME_MAX 255
-/* An OCSP response older than this is stale (see ocsp_status()). */
+/* An OCSP response older than this is stale (see ocsp_verdict()). */
 #define OCSP_MAX_AGE (7L * 86400)
 /* Clock skew allowed for an OCSP thisUpdate in the future. */
 #define OCSP_SKEW 300L
@@ -143,6 +144,85 @@ msg_cb(int write_p, int version, int content_type, const void *buf, size_t len, 
 	a->have_header = true;
 }
 
+/*
+ * The trust anchors, loaded once per process and shared by every attempt
+ * (each holds a reference): the --ca-file, or the system store as the
+ * hashed directory (Debian: /etc/ssl/certs, or $SSL_CERT_DIR), whose
+ * certificates OpenSSL reads only when a chain needs one. Not
+ * X509_STORE_set_default_paths(): it also parses the whole bundle file,
+ * some 140 certificates, which was 90% of a run's instructions.
+ */
+static X509_STORE *
+shared_store(const char *ca_file, struct errmsg *e)
+{
+	static X509_STORE *store;
+	static char *key;	/* the ca_file it was loaded from; "" for the system store */
+	const char *want = ca_file ? ca_file : "", *dir;
+	char why[128];
+
+	if (store && strcmp(key, want) == 0)
+		return X509_STORE_up_ref(store) == 1 ? store : NULL;
+	X509_STORE_free(store);
+	free(key);
+	key = xstrdup(want);
+	store = X509_STORE_new();
+	if (!store) {
+		fail_new(e, "cannot create a certificate store");
+		return NULL;
+	}
+	if (ca_file) {
+		if (X509_STORE_load_file(store, ca_file) != 1) {
+			queue_reason(why, sizeof(why), "no certificate found");
+			errmsg_set(e, "cannot load ca file '%s': %s", ca_file, why);
+			goto fail;
+		}
+	} else {
+		dir = getenv(X509_get_default_cert_dir_env());
+		if (X509_STORE_load_path(store, dir && *dir ? dir : X509_get_default_cert_dir()) != 1) {
+			fail_new(e, "cannot load the system trust store");
+			goto fail;
+		}
+	}
+	return X509_STORE_up_ref(store) == 1 ? store : NULL;
+fail:
+	X509_STORE_free(store);
+	store = NULL;
+	return NULL;
+}
+
+/*
+ * One client context per process, shared by every attempt (each holds a
+ * reference); what differs per attempt (version, suites) is set on its SSL.
+ * Creating a context costs more than a loopback handshake in OpenSSL 3.
+ *
+ * Security level 0: the client must be able to offer TLS 1.0/1.1, SHA-1,
+ * small DH groups and weak suites, and accept 1024-bit and SHA-1
+ * certificates, because finding them is the point. We only observe;
+ * nothing is sent over these connections. No tickets, no session cache:
+ * each attempt is a full handshake. LEGACY_SERVER_CONNECT: still talk to
+ * servers without RFC 5746 (and report secure_renegotiation false).
+ * Compression is offered when this libssl has it, so that a server that
+ * uses it can be seen. No verification during the handshake: we verify
+ * afterwards, to see a bad chain too.
+ */
+static SSL_CTX *
+shared_ctx(void)
+{
+	static SSL_CTX *ctx;
+
+	if (!ctx) {
+		ctx = SSL_CTX_new(TLS_client_method());
+		if (!ctx)
+			return NULL;
+		SSL_CTX_set_security_level(ctx, 0);
+		SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | SSL_OP_LEGACY_SERVER_CONNECT);
+		SSL_CTX_clear_options(ctx, SSL_OP_NO_COMPRESSION);
+		SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	}
+	return SSL_CTX_up_ref(ctx) == 1 ? ctx : NULL;
+}
+
 struct tls_attempt *
 tls_attempt_new(int fd, const struct tls_attempt_opts *o, struct errmsg *e)
 {
@@ -180,39 +260,27 @@ tls_attempt_new(int fd, const struct tls_attempt_opts *o, struct errmsg *e)
 	a->want_ocsp = o->want_ocsp;
 	a->verify_name = o->verify_name ? xstrdup(o->verify_name) : NULL;
 
-	a->ctx = SSL_CTX_new(TLS_client_method());
+	a->ctx = shared_ctx();
 	if (!a->ctx) {
 		fail_new(e, "cannot create a tls context");
 		goto fail;
 	}
-	/*
-	 * Security level 0 on both the context and the cipher string: the
-	 * client must be able to offer TLS 1.0/1.1, SHA-1, small DH groups and
-	 * weak suites, and accept 1024-bit and SHA-1 certificates, because
-	 * finding them is the point. We only observe; nothing is sent over
-	 * these connections.
-	 */
-	SSL_CTX_set_security_level(a->ctx, 0);
-	if (SSL_CTX_set_min_proto_version(a->ctx, version_codes[o->version]) != 1 ||
-	    SSL_CTX_set_max_proto_version(a->ctx, version_codes[o->version]) != 1) {
+	if (o->want_cert && !(a->store = shared_store(o->ca_file, e)))
+		goto fail;
+	a->ssl = SSL_new(a->ctx);
+	if (!a->ssl) {
+		fail_new(e, "cannot create a tls connection");
+		goto fail;
+	}
+	/* security level 0 here and in the cipher string: see shared_ctx() */
+	SSL_set_security_level(a->ssl, 0);
+	if (SSL_set_min_proto_version(a->ssl, version_codes[o->version]) != 1 ||
+	    SSL_set_max_proto_version(a->ssl, version_codes[o->version]) != 1) {
 		fail_new(e, "cannot pin the tls version");
 		goto fail;
 	}
-	/*
-	 * No tickets, no session cache: each attempt is a full handshake.
-	 * LEGACY_SERVER_CONNECT: still talk to servers without RFC 5746 (and
-	 * report secure_renegotiation false). Compression is offered when
-	 * this libssl has it, so that a server that uses it can be seen.
-	 */
-	SSL_CTX_set_options(a->ctx, SSL_OP_NO_TICKET | SSL_OP_LEGACY_SERVER_CONNECT);
-	SSL_CTX_clear_options(a->ctx, SSL_OP_NO_COMPRESSION);
-	SSL_CTX_set_session_cache_mode(a->ctx, SSL_SESS_CACHE_OFF);
-	/* we verify ourselves after the handshake, to see a bad chain too */
-	SSL_CTX_set_verify(a->ctx, SSL_VERIFY_NONE, NULL);
-
 	if (o->version == TLS_V13) {
-		if (SSL_CTX_set_ciphersuites(a->ctx, o->ciphersuites ? o->ciphersuites
-								     : ALL_SUITES13) != 1) {
+		if (SSL_set_ciphersuites(a->ssl, o->ciphersuites ? o->ciphersuites : ALL_SUITES13) != 1) {
 			errmsg_set(e, "cannot offer tls 1.3 suites '%.200s'",
 				   o->ciphersuites ? o->ciphersuites : ALL_SUITES13);
 			ERR_clear_error();
@@ -220,7 +288,7 @@ tls_attempt_new(int fd, const struct tls_attempt_opts *o, struct errmsg *e)
 		}
 	} else {
 		list = xasprintf("%s:@SECLEVEL=0", o->ciphers ? o->ciphers : ALL_CIPHERS);
-		ok = SSL_CTX_set_cipher_list(a->ctx, list);
+		ok = SSL_set_cipher_list(a->ssl, list);
 		free(list);
 		if (ok != 1) {
 			errmsg_set(e, "cannot offer cipher suites '%.200s': no cipher match",
@@ -229,30 +297,9 @@ tls_attempt_new(int fd, const struct tls_attempt_opts *o, struct errmsg *e)
 			goto fail;
 		}
 	}
-
-	if (o->want_cert) {
-		a->store = X509_STORE_new();
-		if (!a->store) {
-			fail_new(e, "cannot create a certificate store");
-			goto fail;
-		}
-		if (o->ca_file) {
-			if (X509_STORE_load_file(a->store, o->ca_file) != 1) {
-				char why[128];
-
-				queue_reason(why, sizeof(why), "no certificate found");
-				errmsg_set(e, "cannot load ca file '%s': %s", o->ca_file, why);
-				goto fail;
-			}
-		} else if (X509_STORE_set_default_paths(a->store) != 1) {
-			fail_new(e, "cannot load the system trust store");
-			goto fail;
-		}
-	}
-
-	a->ssl = SSL_new(a->ctx);
-	if (!a->ssl) {
-		fail_new(e, "cannot create a tls connection");
+	if (o->groups && SSL_set1_groups_list(a->ssl, o->groups) != 1) {
+		errmsg_set(e, "cannot offer groups '%.200s'", o->groups);
+		ERR_clear_error();
 		goto fail;
 	}
 	/* a string may match suites only other versions can use */
@@ -369,6 +416,48 @@ group_name(SSL *ssl, int nid)
 	return s ? s : "?";
 }
 
+/*
+ * Every elliptic-curve group OpenSSL 3.0 knows for TLS, by version (the
+ * finite-field ones: see tls_offerable_groups in tls.h). Filtered at run time
+ * by what SSL_set1_groups_list() takes for that version, so a build
+ * without some curve simply does not offer it.
+ */
+static const char *const groups13[] = { "X25519", "X448", "P-256", "P-384", "P-521" };
+static const char *const groups12[] = {
+	"X25519", "X448", "P-256", "P-384", "P-521",
+	"brainpoolP256r1", "brainpoolP384r1", "brainpoolP512r1",
+	"secp256k1", "P-224", "secp224k1", "P-192", "secp192k1",
+	"secp160k1", "secp160r1", "secp160r2",
+	"sect163k1", "sect163r1", "sect163r2", "sect193r1", "sect193r2",
+	"sect233k1", "sect233r1", "sect239k1", "sect283k1", "sect283r1",
+	"sect409k1", "sect409r1", "sect571k1", "sect571r1",
+};
+static const size_t ngroups13 = NELEM(groups13), ngroups12 = NELEM(groups12);
+#define GROUPS_MAX NELEM(groups12)
+/* A group name of ours ("P-256", "X25519", "sect163k1") to its NID. */
+static int
+group_nid(const char *name)
+{
+	int nid = EC_curve_nist2nid(name);
+
+	return nid != NID_undef ? nid : OBJ_sn2nid(name);
+}
+
+/* The name tls_offerable_groups() gives the group nid, or "". */
+static const char *
+offered_name(int nid)
+{
+	size_t i;
+
+	for (i = 0; i < ngroups12; i++)
+		if (group_nid(groups12[i]) == nid)
+			return groups12[i];
+	for (i = 0; i < ngroups13; i++)
+		if (group_nid(groups13[i]) == nid)
+			return groups13[i];
+	return "";
+}
+
 static void
 kx_facts(struct tls_attempt *a)
 {
@@ -387,12 +476,12 @@ kx_facts(struct tls_attempt *a)
 			copy(r->kx_group, sizeof(r->kx_group), type);	/* X25519, X448, DH */
 		EVP_PKEY_free(pk);
 	}
+	nid = SSL_get_negotiated_group(a->ssl);
 	/* TLS 1.3: the group by name (a named FFDHE group is "ffdhe2048", not "DH") */
-	if (r->version == TLS_V13) {
-		nid = SSL_get_negotiated_group(a->ssl);
-		if (nid != 0 && nid != NID_undef)
-			copy(r->kx_group, sizeof(r->kx_group), group_name(a->ssl, nid));
-	}
+	if (r->version == TLS_V13 && nid != 0 && nid != NID_undef)
+		copy(r->kx_group, sizeof(r->kx_group), group_name(a->ssl, nid));
+	if (nid != 0 && nid != NID_undef && r->kx_group[0] && strcmp(r->kx_group, "DH") != 0)
+		copy(r->kx_offered, sizeof(r->kx_offered), offered_name(nid));
 	ERR_clear_error();
 }
 
@@ -517,33 +606,32 @@ find_issuer(X509 *leaf, STACK_OF(X509) *sent, STACK_OF(X509) *built)
 }
 
 /*
- * The stapled OCSP response, in one word:
- *   "none"     nothing stapled
+ * An OCSP response (DER, len bytes) about leaf, in one word:
+ *   "none"     no response (len 0)
  *   "invalid"  not DER, not a successful response, no basic response, the
- *              issuer of the leaf unknown, or no entry for the leaf
+ *              leaf or its issuer unknown, or no entry for the leaf
  *   "revoked"  the entry says revoked (whatever its dates)
  *   "stale"    good or unknown, but outside its validity window: nextUpdate
  *              is past, or thisUpdate is more than 7 days old (or more than
  *              5 minutes in the future), as OCSP_check_validity() judges
  *   "good", "unknown"  the entry's status, current
  * The responder's signature is not verified: this reports stapling, and
- * the chain's trust is reported separately.
+ * the chain's trust is reported separately. Shared by the handshake (the
+ * stapled response) and tls_ocsp_status_der().
  */
 static const char *
-ocsp_status(SSL *ssl, X509 *leaf, X509 *issuer)
+ocsp_verdict(const unsigned char *der, long len, X509 *leaf, X509 *issuer)
 {
 	static const char *const md_names[] = { "SHA1", "SHA256" };
-	const unsigned char *der = NULL, *p;
+	const unsigned char *p;
 	OCSP_RESPONSE *rsp = NULL;
 	OCSP_BASICRESP *bs = NULL;
 	OCSP_CERTID *id;
 	ASN1_GENERALIZEDTIME *thisupd = NULL, *nextupd = NULL, *revtime = NULL;
 	const char *out = "invalid";
-	long len;
 	int status = -1, reason = 0, found = 0;
 	size_t i;
 
-	len = SSL_get_tlsext_status_ocsp_resp(ssl, &der);
 	if (len <= 0 || !der)
 		return "none";
 	p = der;
@@ -576,6 +664,16 @@ out:
 	OCSP_RESPONSE_free(rsp);
 	ERR_clear_error();
 	return out;
+}
+
+/* The stapled OCSP response of the handshake, as ocsp_verdict() judges it. */
+static const char *
+ocsp_status(SSL *ssl, X509 *leaf, X509 *issuer)
+{
+	const unsigned char *der = NULL;
+	long len = SSL_get_tlsext_status_ocsp_resp(ssl, &der);
+
+	return ocsp_verdict(der, len, leaf, issuer);
 }
 
 static void
@@ -626,6 +724,78 @@ collect(struct tls_attempt *a)
 		     ocsp_status(a->ssl, leaf, leaf ? find_issuer(leaf, sent, built) : NULL));
 	sk_X509_pop_free(built, X509_free);
 	ERR_clear_error();
+}
+
+/* ---- certificates and OCSP responses from DER --------------------------- */
+
+/*
+ * One DER certificate of exactly len bytes (at most TLS_DER_MAX), or NULL
+ * with a reason in e (e may be NULL). The caller frees it with X509_free.
+ */
+static X509 *
+x509_from_der(const uint8_t *der, size_t len, struct errmsg *e)
+{
+	const unsigned char *p = der;
+	X509 *x;
+
+	if (!der || len == 0) {
+		errmsg_set(e, "certificate is empty");
+		return NULL;
+	}
+	if (len > TLS_DER_MAX) {
+		errmsg_set(e, "certificate of %zu bytes is longer than %d bytes", len, TLS_DER_MAX);
+		return NULL;
+	}
+	ERR_clear_error();
+	x = d2i_X509(NULL, &p, (long)len);
+	if (!x) {
+		fail_new(e, "cannot parse certificate");
+		return NULL;
+	}
+	if (p != der + len) {
+		size_t extra = (size_t)(der + len - p);
+
+		errmsg_set(e, "certificate is followed by %zu byte%s of trailing data", extra,
+			   extra == 1 ? "" : "s");
+		X509_free(x);
+		ERR_clear_error();
+		return NULL;
+	}
+	return x;
+}
+
+int
+tls_cert_from_der(const uint8_t *der, size_t len, struct tls_cert *c, struct errmsg *e)
+{
+	X509 *x = x509_from_der(der, len, e);
+
+	memset(c, 0, sizeof(*c));
+	if (!x)
+		return -1;
+	cert_facts(x, c);
+	X509_free(x);
+	ERR_clear_error();
+	return 0;
+}
+
+const char *
+tls_ocsp_status_der(const uint8_t *der, size_t len, const uint8_t *leaf_der, size_t leaf_len,
+		    const uint8_t *issuer_der, size_t issuer_len)
+{
+	X509 *leaf, *issuer;
+	const char *out;
+
+	if (len == 0 || !der)
+		return "none";
+	if (len > TLS_DER_MAX)
+		return "invalid";
+	leaf = x509_from_der(leaf_der, leaf_len, NULL);
+	issuer = x509_from_der(issuer_der, issuer_len, NULL);
+	out = ocsp_verdict(der, (long)len, leaf, issuer);
+	X509_free(leaf);
+	X509_free(issuer);
+	ERR_clear_error();
+	return out;
 }
 
 /* ---- the handshake ------------------------------------------------------ */
@@ -833,5 +1003,44 @@ tls_offerable_suites(enum tls_version v, const char **names, size_t max)
 		fill_suites(v);
 	for (i = 0; i < suite_count[v] && i < max; i++)
 		names[i] = suite_ptrs[v][i];
+	return i;
+}
+
+static const char *group_ptrs[TLS_NVERSIONS][GROUPS_MAX];
+static size_t group_count[TLS_NVERSIONS];
+static bool group_filled[TLS_NVERSIONS];
+
+static void
+fill_groups(enum tls_version v)
+{
+	const char *const *list = v == TLS_V13 ? groups13 : groups12;
+	size_t nlist = v == TLS_V13 ? ngroups13 : ngroups12, i, n = 0;
+	SSL_CTX *ctx = shared_ctx();
+	SSL *ssl = ctx ? SSL_new(ctx) : NULL;
+
+	group_filled[v] = true;
+	if (ssl) {
+		SSL_set_security_level(ssl, 0);
+		for (i = 0; i < nlist; i++)
+			if (SSL_set1_groups_list(ssl, list[i]) == 1)
+				group_ptrs[v][n++] = list[i];
+	}
+	group_count[v] = n;
+	SSL_free(ssl);
+	SSL_CTX_free(ctx);
+	ERR_clear_error();
+}
+
+size_t
+tls_offerable_groups(enum tls_version v, const char **names, size_t max)
+{
+	size_t i;
+
+	if ((unsigned)v >= TLS_NVERSIONS)
+		return 0;
+	if (!group_filled[v])
+		fill_groups(v);
+	for (i = 0; i < group_count[v] && i < max; i++)
+		names[i] = group_ptrs[v][i];
 	return i;
 }

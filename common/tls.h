@@ -28,6 +28,8 @@ struct tls_attempt_opts {
 	const char *ciphers;		/* TLS <= 1.2: an OpenSSL cipher string of suites to offer,
 					 * with @SECLEVEL=0 added by us; NULL: all we can offer */
 	const char *ciphersuites;	/* TLS 1.3: suites to offer; NULL: all */
+	const char *groups;		/* key exchange groups to offer, colon-separated
+					 * OpenSSL names; NULL: OpenSSL's default list */
 	const char *sni;		/* server name indication, NULL: none */
 	bool want_cert;			/* collect the chain and verify it */
 	const char *ca_file;		/* trust anchors; NULL: the system store */
@@ -46,10 +48,11 @@ enum tls_step {
 
 /* Certificate facts, for the leaf and each certificate the server sent. */
 struct tls_cert {
-	char key_type[16];	/* "RSA", "EC", "Ed25519", "Ed448", "DSA", "DH", "?" */
+	char key_type[16];	/* "RSA", "EC", "Ed25519", "Ed448", "DSA", "DH", "X25519", "X448", "?" */
 	unsigned key_bits;
 	char curve[32];		/* EC: "P-256", "P-384", "P-521", "brainpoolP256r1", ...; else "" */
-	char sig_alg[64];	/* "sha256WithRSAEncryption", "ecdsa-with-SHA256", "RSA-PSS", ... */
+	char sig_alg[64];	/* "sha256WithRSAEncryption", "ecdsa-with-SHA256", "RSASSA-PSS",
+				 * "ED25519", ... (see sig_alg_name() in tls.c) */
 	char subject[256];	/* one-line, for messages only */
 	char issuer[256];
 	time_t not_before, not_after;
@@ -64,6 +67,8 @@ struct tls_result {
 	char cipher_openssl[96];	/* OpenSSL name, for the next offer without it */
 	char kx_group[32];	/* ephemeral key: "X25519", "P-256", "DH" ...; "" for static RSA */
 	unsigned kx_bits;	/* ephemeral key size (DH: the group's bits) */
+	char kx_offered[32];	/* the negotiated named group as tls_offerable_groups()
+				 * names it; "" when none (static RSA, DHE) */
 	bool compression;	/* the session uses compression */
 	bool secure_renegotiation;	/* RFC 5746 renegotiation_info from the server */
 	/* with want_cert */
@@ -98,5 +103,45 @@ void tls_attempt_free(struct tls_attempt *a);
  * starting offer of a cipher enumeration. Returns the count; names are static.
  */
 size_t tls_offerable_suites(enum tls_version v, const char **names, size_t max);
+/*
+ * The elliptic-curve key exchange groups this build can offer in version v,
+ * by the names the baseline uses: for TLS 1.3 X25519, X448, P-256, P-384
+ * and P-521; for TLS 1.0-1.2 also every other curve of RFC 8422 and RFC 7027
+ * (the weak ones too: finding them is the point). The finite-field groups
+ * of RFC 7919 are not listed: all are 2048 bits or more, and an 8192-bit
+ * handshake alone costs a third of a second. Names are static.
+ */
+size_t tls_offerable_groups(enum tls_version v, const char **names, size_t max);
+
+/*
+ * The longest DER certificate or OCSP response the two functions below
+ * accept: real ones are 0.3 to 5 kB.
+ */
+#define TLS_DER_MAX (64 * 1024)
+
+/*
+ * The facts of one DER certificate, as a handshake reports them for its
+ * chain: der (len bytes, at most TLS_DER_MAX, the caller's) must hold
+ * exactly one certificate, with nothing after it. Returns 0 and fills *c,
+ * or -1 with a reason in e (*c zeroed): "certificate is empty",
+ * "cannot parse certificate: wrong tag" (OpenSSL's first reason),
+ * "certificate is followed by 2 bytes of trailing data", "certificate of
+ * 70000 bytes is longer than 65536 bytes".
+ */
+int tls_cert_from_der(const uint8_t *der, size_t len, struct tls_cert *c, struct errmsg *e);
+
+/*
+ * An OCSP response (DER, len bytes) about the certificate leaf_der issued
+ * by issuer_der (one DER certificate each), in the one word of
+ * tls_result.ocsp: "none" (len 0), "good", "revoked", "unknown", "stale"
+ * (outside its validity window: nextUpdate past, thisUpdate more than 7
+ * days old or more than 5 minutes ahead, at the current time), "invalid"
+ * (not DER, longer than TLS_DER_MAX, not successful, the leaf or the issuer
+ * unreadable, no entry for the leaf). The responder's signature is not
+ * verified and bytes after the response are ignored, as in a handshake.
+ * All buffers stay the caller's; the string is static.
+ */
+const char *tls_ocsp_status_der(const uint8_t *der, size_t len, const uint8_t *leaf_der,
+				size_t leaf_len, const uint8_t *issuer_der, size_t issuer_len);
 
 #endif

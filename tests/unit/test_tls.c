@@ -5,6 +5,9 @@
  * / expired leaves) and OCSP responses are made in memory at setup; only the
  * CA is written to a temp file, for ca_file. A few rows replace the server
  * with raw bytes (a close, a reset, HTTP, a cut ServerHello, an alert).
+ * tls_cert_from_der() and tls_ocsp_status_der() are tested on fixed DER
+ * fixtures in tests/unit/data/ (made by make-x509.sh there) and, for the
+ * verdicts that age, on the fresh in-memory OCSP responses.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -888,6 +891,303 @@ test_version_names(void **state)
 		assert_string_equal(tls_version_name(vrows[i].v), vrows[i].name);
 }
 
+/* ---- DER certificates and OCSP responses ------------------------------- */
+
+/*
+ * Fixtures made once by tests/unit/data/make-x509.sh with the openssl CLI,
+ * read relative to the repository root (where tests/run-suite runs).
+ */
+#define DATA "tests/unit/data/"
+#define FIXTURE_MAX (TLS_DER_MAX + 16)
+
+enum tweak {
+	AS_IS,
+	CUT,		/* without its last byte */
+	TRAIL,		/* one 0x00 byte after it */
+	PAD_MAX,	/* zeros after it up to TLS_DER_MAX bytes in all */
+	PAD_OVER,	/* ... up to TLS_DER_MAX + 1 */
+};
+
+/*
+ * The bytes of `what`: a file in DATA, "=text" for the text itself, or NULL
+ * for none; then tweaked. *buf is the caller's to free (NULL when empty).
+ */
+static void
+load(const char *what, enum tweak tw, uint8_t **buf, size_t *len)
+{
+	struct errmsg e;
+	char path[128], *data = NULL;
+	size_t n = 0, want;
+
+	*buf = NULL;
+	*len = 0;
+	if (!what)
+		return;
+	if (what[0] == '=') {
+		data = xstrdup(what + 1);
+		n = strlen(data);
+	} else {
+		snprintf(path, sizeof(path), DATA "%s", what);
+		if (util_read_file(path, "fixture", FIXTURE_MAX, &data, &n, &e) == -1)
+			fail_msg("%s (run from the repository root)", e.msg);
+	}
+	switch (tw) {
+	case AS_IS:
+		break;
+	case CUT:
+		assert_true(n > 0);
+		n--;
+		break;
+	case TRAIL:
+	case PAD_MAX:
+	case PAD_OVER:
+		want = tw == TRAIL ? n + 1 : tw == PAD_MAX ? TLS_DER_MAX : TLS_DER_MAX + 1;
+		assert_true(want > n);
+		data = xrealloc(data, want);
+		memset(data + n, 0, want - n);
+		n = want;
+		break;
+	}
+	*buf = (uint8_t *)data;
+	*len = n;
+}
+
+#define SUBJ(cn) "CN=" cn ",O=cyberbaseline test"
+#define CA_SUBJ SUBJ("cyberbaseline fixture CA")
+/*
+ * long-subject.der: RFC 2253 order (last RDN first), UTF-8 and the control
+ * character escaped, cut to 255 characters.
+ */
+#define X21 "xxxxxxxxxxxxxxxxxxxxx"
+#define X50 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxx" X21
+#define LONG_SUBJ \
+	"CN=\\C3\\A6\\C3\\B8\\C3\\A5.test,OU=" X50 ",OU=line\\01break\\, \\\"quoted\\\"," \
+	"O=\\C3\\86r\\C3\\B8 Kommune,L=\\C3\\86r\\C3\\B8sk\\C3\\B8bing " X50 \
+	",ST=Region Syddanmark " X21
+
+struct cert_row {
+	const char *name;
+	const char *file;	/* see load() */
+	enum tweak tweak;
+	const char *err;	/* NULL: parses; the message (its start if it ends in ' ') */
+	const char *key_type;
+	unsigned key_bits;
+	const char *curve, *sig_alg, *subject, *issuer;
+	time_t not_before, not_after;
+	bool self_signed;
+};
+
+static const struct cert_row cert_rows[] = {
+	{ "P-256 CA", "ca-p256.der", AS_IS, NULL, "EC", 256, "P-256", "ecdsa-with-SHA256", CA_SUBJ,
+	  CA_SUBJ, 1767225600 /* 2026-01-01 */, 2082758400 /* 2036-01-01 */, true },
+	{ "RSA 2048 leaf of the P-256 CA", "leaf-rsa2048.der", AS_IS, NULL, "RSA", 2048, "",
+	  "ecdsa-with-SHA256", SUBJ("rsa2048.test"), CA_SUBJ, 1772366400 /* 2026-03-01 12:00 */,
+	  1803902400 /* 2027-03-01 12:00 */, false },
+	{ "P-256 leaf of the P-256 CA", "ocsp-leaf.der", AS_IS, NULL, "EC", 256, "P-256",
+	  "ecdsa-with-SHA256", SUBJ("ocsp.test"), CA_SUBJ, 1780272000 /* 2026-06-01 */,
+	  2114380799 /* 2036-12-31 23:59:59 */, false },
+	{ "Ed25519 self-signed", "ed25519.der", AS_IS, NULL, "Ed25519", 256, "", "ED25519",
+	  SUBJ("ed25519.test"), SUBJ("ed25519.test"), 1735689600 /* 2025-01-01 */,
+	  2051222400 /* 2035-01-01 */, true },
+	{ "RSA 1024 SHA-1 self-signed", "rsa1024-sha1.der", AS_IS, NULL, "RSA", 1024, "",
+	  "sha1WithRSAEncryption", SUBJ("sha1.test"), SUBJ("sha1.test"),
+	  1262304000 /* 2010-01-01 */, 1577836800 /* 2020-01-01 */, true },
+	{ "RSA-PSS key, RSASSA-PSS signature", "rsa-pss.der", AS_IS, NULL, "RSA", 2048, "",
+	  "RSASSA-PSS", SUBJ("pss.test"), SUBJ("pss.test"), 1767225600 /* 2026-01-01 */,
+	  1830297600 /* 2028-01-01 */, true },
+	{ "DSA 2048 self-signed", "dsa.der", AS_IS, NULL, "DSA", 2048, "", "dsa_with_SHA256",
+	  SUBJ("dsa.test"), SUBJ("dsa.test"), 1767225600 /* 2026-01-01 */,
+	  1798761600 /* 2027-01-01 */, true },
+	{ "brainpoolP256r1 self-signed", "brainpool.der", AS_IS, NULL, "EC", 256, "brainpoolP256r1",
+	  "ecdsa-with-SHA256", SUBJ("brainpool.test"), SUBJ("brainpool.test"), 1767225600,
+	  1798761600, true },
+	{ "P-384 as explicit parameters: named by the curve they match", "ec-explicit.der", AS_IS,
+	  NULL, "EC", 384, "P-384", "ecdsa-with-SHA384", SUBJ("explicit.test"),
+	  SUBJ("explicit.test"), 1767225600, 1798761600, true },
+	{ "Ed448 self-signed", "ed448.der", AS_IS, NULL, "Ed448", 456, "", "ED448",
+	  SUBJ("ed448.test"), SUBJ("ed448.test"), 1767225600, 1798761600, true },
+	{ "a long subject, escaped and cut", "long-subject.der", AS_IS, NULL, "EC", 256, "P-256",
+	  "ecdsa-with-SHA256", LONG_SUBJ, LONG_SUBJ, 1767225600, 1798761600, true },
+	/* ed25519.der has a fixed size (327 bytes): Ed25519 signatures do */
+	{ .name = "zeros after it up to the cap", .file = "ed25519.der", .tweak = PAD_MAX,
+	  .err = "certificate is followed by 65209 bytes of trailing data" },
+	{ .name = "over the cap", .file = "ocsp-leaf.der", .tweak = PAD_OVER,
+	  .err = "certificate of 65537 bytes is longer than 65536 bytes" },
+	{ .name = "one byte after it", .file = "ed25519.der", .tweak = TRAIL,
+	  .err = "certificate is followed by 1 byte of trailing data" },
+	{ .name = "cut by one byte", .file = "ed25519.der", .tweak = CUT,
+	  .err = "cannot parse certificate: too long" },
+	{ .name = "empty", .file = NULL, .err = "certificate is empty" },
+	{ .name = "an OCSP response", .file = "ocsp-good.der",
+	  .err = "cannot parse certificate: wrong tag" },
+	{ .name = "PEM, not DER",
+	  .file = "=-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+	  .err = "cannot parse certificate: wrong tag" },
+	{ .name = "a lone SEQUENCE tag", .file = "=\x30", .err = "cannot parse certificate: " },
+};
+
+static void
+test_cert_from_der(void **state)
+{
+	struct tls_cert c, zero;
+	struct errmsg e;
+	uint8_t *der;
+	size_t i, len;
+	int rc;
+
+	(void)state;
+	memset(&zero, 0, sizeof(zero));
+	for (i = 0; i < NELEM(cert_rows); i++) {
+		const struct cert_row *w = &cert_rows[i];
+
+		load(w->file, w->tweak, &der, &len);
+		memset(&c, 0xa5, sizeof(c));
+		snprintf(e.msg, sizeof(e.msg), "untouched");
+		rc = tls_cert_from_der(der, len, &c, &e);
+		free(der);
+		EXPECT_INT(ERR_peek_error(), 0);	/* the queue is left empty */
+		if (w->err) {
+			size_t n = strlen(w->err);
+
+			EXPECT_INT(rc, -1);
+			if (w->err[n - 1] == ' ' ? strncmp(e.msg, w->err, n) != 0 || !e.msg[n]
+						 : strcmp(e.msg, w->err) != 0)
+				fail_msg("%s: '%s', want '%s'", w->name, e.msg, w->err);
+			if (memcmp(&c, &zero, sizeof(c)) != 0)
+				fail_msg("%s: *c not zeroed", w->name);
+			continue;
+		}
+		if (rc != 0)
+			fail_msg("%s: rc %d '%s'", w->name, rc, e.msg);
+		EXPECT_STR(e.msg, "untouched");
+		EXPECT_STR(c.key_type, w->key_type);
+		EXPECT_INT(c.key_bits, w->key_bits);
+		EXPECT_STR(c.curve, w->curve);
+		EXPECT_STR(c.sig_alg, w->sig_alg);
+		EXPECT_STR(c.subject, w->subject);
+		EXPECT_STR(c.issuer, w->issuer);
+		EXPECT_INT(c.not_before, w->not_before);
+		EXPECT_INT(c.not_after, w->not_after);
+		EXPECT_INT(c.self_signed, w->self_signed);
+	}
+}
+
+/*
+ * OCSP responses made by the openssl CLI about ocsp-leaf.der, issued by
+ * ca-p256.der. Only verdicts that do not change with time: a "good" one
+ * turns "stale" 7 days after the run of make-x509.sh, so "good" and
+ * "unknown" are tested on fresh responses (ocsp_mem_rows); ocsp-stale.der
+ * is stale from 6 minutes after its run on.
+ */
+struct ocsp_file_row {
+	const char *name;
+	const char *rsp, *leaf, *issuer;	/* see load() */
+	enum tweak tweak;			/* of rsp */
+	enum tweak cert_tweak;			/* of leaf and issuer */
+	const char *want;
+};
+
+static const struct ocsp_file_row ocsp_file_rows[] = {
+#define LEAF_CA "ocsp-leaf.der", "ca-p256.der"
+	{ "revoked", "ocsp-revoked.der", LEAF_CA, AS_IS, AS_IS, "revoked" },
+	{ "nextUpdate past", "ocsp-stale.der", LEAF_CA, AS_IS, AS_IS, "stale" },
+	{ "bytes after the response ignored", "ocsp-revoked.der", LEAF_CA, TRAIL, AS_IS, "revoked" },
+	{ "response cut by one byte", "ocsp-revoked.der", LEAF_CA, CUT, AS_IS, "invalid" },
+	{ "response over the cap", "ocsp-revoked.der", LEAF_CA, PAD_OVER, AS_IS, "invalid" },
+	{ "response up to the cap", "ocsp-revoked.der", LEAF_CA, PAD_MAX, AS_IS, "revoked" },
+	{ "garbage", "=this is not DER", LEAF_CA, AS_IS, AS_IS, "invalid" },
+	{ "a certificate, not a response", "ca-p256.der", LEAF_CA, AS_IS, AS_IS, "invalid" },
+	{ "empty", NULL, LEAF_CA, AS_IS, AS_IS, "none" },
+	{ "empty, no certificates", NULL, NULL, NULL, AS_IS, AS_IS, "none" },
+	{ "certificates with a byte after them", "ocsp-revoked.der", LEAF_CA, AS_IS, TRAIL,
+	  "invalid" },
+	{ "certificates cut by one byte", "ocsp-revoked.der", LEAF_CA, AS_IS, CUT, "invalid" },
+#undef LEAF_CA
+	{ "about another leaf", "ocsp-revoked.der", "leaf-rsa2048.der", "ca-p256.der", AS_IS, AS_IS,
+	  "invalid" },
+	{ "another issuer", "ocsp-revoked.der", "ocsp-leaf.der", "ed25519.der", AS_IS, AS_IS,
+	  "invalid" },
+	{ "the leaf as its own issuer", "ocsp-good.der", "ocsp-leaf.der", "ocsp-leaf.der", AS_IS,
+	  AS_IS, "invalid" },
+	{ "no leaf", "ocsp-revoked.der", NULL, "ca-p256.der", AS_IS, AS_IS, "invalid" },
+	{ "no issuer", "ocsp-revoked.der", "ocsp-leaf.der", NULL, AS_IS, AS_IS, "invalid" },
+	{ "leaf not DER", "ocsp-revoked.der", "=garbage", "ca-p256.der", AS_IS, AS_IS, "invalid" },
+};
+
+static void
+test_ocsp_der_files(void **state)
+{
+	uint8_t *rsp, *leaf, *issuer;
+	size_t i, rlen, llen, ilen;
+	const char *got;
+
+	(void)state;
+	for (i = 0; i < NELEM(ocsp_file_rows); i++) {
+		const struct ocsp_file_row *w = &ocsp_file_rows[i];
+
+		load(w->rsp, w->tweak, &rsp, &rlen);
+		load(w->leaf, w->cert_tweak, &leaf, &llen);
+		load(w->issuer, w->cert_tweak, &issuer, &ilen);
+		got = tls_ocsp_status_der(rsp, rlen, leaf, llen, issuer, ilen);
+		free(rsp);
+		free(leaf);
+		free(issuer);
+		EXPECT_STR(got, w->want);
+		EXPECT_INT(ERR_peek_error(), 0);
+	}
+}
+
+/*
+ * Fresh responses from the in-memory PKI (setup_pki), the ones the
+ * handshake rows staple: the DER path gives the same words.
+ */
+struct ocsp_mem_row {
+	const char *name;
+	enum ocsp rsp;
+	enum leaf leaf;
+	int issuer;	/* -1: the CA; else a leaf */
+	const char *want;
+};
+
+static const struct ocsp_mem_row ocsp_mem_rows[] = {
+	{ "good", OCSP_GOOD, LEAF_RSA, -1, "good" },
+	{ "revoked", OCSP_REVOKED, LEAF_RSA, -1, "revoked" },
+	{ "unknown", OCSP_UNKNOWN, LEAF_RSA, -1, "unknown" },
+	{ "nextUpdate past", OCSP_STALE, LEAF_RSA, -1, "stale" },
+	{ "thisUpdate 8 days old", OCSP_OLD, LEAF_RSA, -1, "stale" },
+	{ "about another leaf", OCSP_OTHER_CERT, LEAF_RSA, -1, "invalid" },
+	{ "about this leaf", OCSP_OTHER_CERT, LEAF_EC, -1, "good" },
+	{ "good, but about another leaf", OCSP_GOOD, LEAF_SHA1, -1, "invalid" },
+	{ "the leaf as its own issuer", OCSP_GOOD, LEAF_RSA, LEAF_RSA, "invalid" },
+	{ "garbage", OCSP_GARBAGE, LEAF_RSA, -1, "invalid" },
+	{ "none", OCSP_NONE, LEAF_RSA, -1, "none" },
+};
+
+static void
+test_ocsp_der_fresh(void **state)
+{
+	unsigned char *leaf, *issuer;
+	int llen, ilen;
+	size_t i;
+	const char *got;
+
+	(void)state;
+	for (i = 0; i < NELEM(ocsp_mem_rows); i++) {
+		const struct ocsp_mem_row *w = &ocsp_mem_rows[i];
+
+		leaf = issuer = NULL;
+		llen = i2d_X509(pki.leaf[w->leaf], &leaf);
+		ilen = i2d_X509(w->issuer < 0 ? pki.ca : pki.leaf[w->issuer], &issuer);
+		assert_true(llen > 0 && ilen > 0);
+		got = tls_ocsp_status_der(pki.ocsp_der[w->rsp], (size_t)pki.ocsp_len[w->rsp], leaf,
+					  (size_t)llen, issuer, (size_t)ilen);
+		OPENSSL_free(leaf);
+		OPENSSL_free(issuer);
+		EXPECT_STR(got, w->want);
+		EXPECT_INT(ERR_peek_error(), 0);
+	}
+}
+
 int
 main(void)
 {
@@ -897,6 +1197,9 @@ main(void)
 		cmocka_unit_test(test_offerable_each),
 		cmocka_unit_test(test_new),
 		cmocka_unit_test(test_handshakes),
+		cmocka_unit_test(test_cert_from_der),
+		cmocka_unit_test(test_ocsp_der_files),
+		cmocka_unit_test(test_ocsp_der_fresh),
 	};
 
 	return cmocka_run_group_tests(tests, setup_pki, teardown_pki);
