@@ -52,6 +52,9 @@
  */
 #define PARTS_MAX 4
 #define PART_SUITES 24
+#define PART_GROUPS 8
+/* Curves to offer with: every suite of TLS 1.3, the ECDHE ones below it. */
+#define ECDHE_SUITES "ECDHE"
 #define RAW_BUF_MAX (TLS_WIRE_RECORD_MAX + 16)
 #define STARTTLS_BUF_MAX (STARTTLS_LINE_MAX * 8)
 
@@ -108,17 +111,20 @@ handle(int val, const char *arg, void *ctx, struct errmsg *e)
 	return -1;
 }
 
-enum job_kind { JOB_RAW, JOB_PROTO, JOB_CIPHERS };
+enum job_kind { JOB_RAW, JOB_PROTO, JOB_CIPHERS, JOB_GROUPS };
 enum outcome { OUT_PENDING, OUT_ACCEPTED, OUT_REFUSED, OUT_FAILED };
 /* Where a job's current connection is. */
 enum phase { PH_CONNECT, PH_STARTTLS, PH_HANDSHAKE };
 static const char *const phase_stage[] = { "connect", "starttls", NULL };
 
-/* One line of handshakes on one server: a protocol probe, or a cipher enumeration. */
+/*
+ * One line of handshakes on one server: a protocol probe, or an enumeration
+ * of cipher suites or of key exchange groups.
+ */
 struct job {
 	enum job_kind kind;
 	enum tls_wire_proto raw;	/* JOB_RAW */
-	enum tls_version v;		/* JOB_PROTO, JOB_CIPHERS */
+	enum tls_version v;		/* JOB_PROTO, JOB_CIPHERS, JOB_GROUPS */
 	int fd;
 	enum phase phase;
 	struct starttls st;		/* PH_STARTTLS */
@@ -132,7 +138,11 @@ struct job {
 	uint8_t *buf;			/* JOB_RAW: the answer so far */
 	size_t len;
 	struct tls_result res;		/* JOB_PROTO: what the handshake gave */
-	/* JOB_CIPHERS: what is still offered, and what was accepted */
+	/*
+	 * Enumerations: what is still offered, and what was accepted: the
+	 * suites (JOB_CIPHERS) with the key exchange each used, or the groups
+	 * (JOB_GROUPS, suites[] unused)
+	 */
 	const char *offer[SUITES_MAX];
 	size_t noffer;
 	char *suites[SUITES_MAX];
@@ -227,12 +237,17 @@ job_handshake(struct probe *p, struct job *j)
 		ao.want_ocsp = true;
 		ao.ca_file = p->t->ca_file;
 		ao.verify_name = p->name ? p->name : p->o->host;
-	} else {
+	} else if (j->kind == JOB_CIPHERS) {
 		offer = offer_string(j);
 		if (j->v == TLS_V13)
 			ao.ciphersuites = offer;
 		else
 			ao.ciphers = offer;
+	} else {
+		offer = offer_string(j);
+		ao.groups = offer;
+		if (j->v != TLS_V13)
+			ao.ciphers = ECDHE_SUITES;
 	}
 	j->a = tls_attempt_new(j->fd, &ao, &e);
 	free(offer);
@@ -347,9 +362,12 @@ job_start(struct probe *p, struct job *j)
 static void
 cipher_accepted(struct job *j, const struct tls_result *res)
 {
+	const char *chosen = j->kind == JOB_GROUPS ? res->kx_offered : res->cipher_openssl;
 	size_t i, k;
 
-	if (j->nsuites < SUITES_MAX) {
+	if (j->kind == JOB_GROUPS && j->nsuites < SUITES_MAX) {
+		j->groups[j->nsuites++] = xstrdup(res->kx_group);
+	} else if (j->nsuites < SUITES_MAX) {
 		j->suites[j->nsuites] = xstrdup(res->cipher);
 		if (res->kx_group[0] && strcmp(res->kx_group, "DH") == 0)
 			j->groups[j->nsuites] = xasprintf("DH-%u", res->kx_bits);
@@ -361,7 +379,7 @@ cipher_accepted(struct job *j, const struct tls_result *res)
 		j->dh_bits_min = res->kx_bits;
 	/* offer the rest next time */
 	for (i = k = 0; i < j->noffer; i++)
-		if (strcmp(j->offer[i], res->cipher_openssl) != 0)
+		if (strcmp(j->offer[i], chosen) != 0)
 			j->offer[k++] = j->offer[i];
 	if (k == j->noffer)
 		j->incomplete = true;	/* the server chose what we did not offer: stop */
@@ -438,11 +456,11 @@ job_step(struct probe *p, struct job *j)
 		return;
 	case TLS_STEP_REFUSED:
 		snprintf(msg, sizeof(msg), "%s", tls_attempt_error(j->a));
-		job_end(j, j->kind == JOB_CIPHERS && j->nsuites ? OUT_ACCEPTED : OUT_REFUSED, msg);
+		job_end(j, j->kind >= JOB_CIPHERS && j->nsuites ? OUT_ACCEPTED : OUT_REFUSED, msg);
 		return;
 	case TLS_STEP_FAILED:
 		snprintf(msg, sizeof(msg), "%s", tls_attempt_error(j->a));
-		if (j->kind == JOB_CIPHERS && j->nsuites)
+		if (j->kind >= JOB_CIPHERS && j->nsuites)
 			j->incomplete = true;
 		job_end(j, OUT_FAILED, msg);
 		return;
@@ -456,8 +474,8 @@ job_step(struct probe *p, struct job *j)
 static int
 run_jobs(struct probe *p, struct job *jobs, size_t n, const char *stage)
 {
-	struct pollfd pfd[16];
-	size_t idx[16], i, np;
+	struct pollfd pfd[64];
+	size_t idx[64], i, np;
 	int ready;
 
 	const char *st;
@@ -582,7 +600,7 @@ make_facts(struct probe *p, struct facts *f, struct job *proto, size_t nproto, s
 	const struct tls_result *best = NULL, *best12 = NULL;
 	size_t np = 0, ns = 0, ng = 0, i, k, not_offered = 0;
 	unsigned dh_min = 0;
-	bool dhe = false, incomplete = false;
+	bool dhe = false, incomplete = false, groups_incomplete = false;
 	const char *first_err = NULL;
 
 	for (i = 0; i < nproto; i++) {
@@ -619,6 +637,12 @@ make_facts(struct probe *p, struct facts *f, struct job *proto, size_t nproto, s
 	facts_set_list(f, "tls.protocols", protocols, np);
 
 	for (i = 0; i < nciph; i++) {
+		if (ciph[i].kind == JOB_GROUPS) {
+			groups_incomplete |= ciph[i].incomplete || ciph[i].out == OUT_FAILED;
+			for (k = 0; k < ciph[i].nsuites; k++)
+				add_unique(groups, &ng, NELEM(groups), ciph[i].groups[k]);
+			continue;
+		}
 		incomplete |= ciph[i].incomplete || ciph[i].out == OUT_FAILED;
 		for (k = 0; k < ciph[i].nsuites; k++) {
 			add_unique(suites, &ns, NELEM(suites), ciph[i].suites[k]);
@@ -632,7 +656,10 @@ make_facts(struct probe *p, struct facts *f, struct job *proto, size_t nproto, s
 		facts_set_error(f, "tls.ciphers", "cipher suite enumeration did not finish");
 	else
 		facts_set_list(f, "tls.ciphers", suites, ns);
-	facts_set_list(f, "tls.kx_groups", groups, ng);
+	if (groups_incomplete)
+		facts_set_error(f, "tls.kx_groups", "key exchange group enumeration did not finish");
+	else
+		facts_set_list(f, "tls.kx_groups", groups, ng);
 	if (dhe)
 		facts_set_int(f, "tls.dhe_bits_min", dh_min);
 
@@ -658,6 +685,27 @@ is_address(const char *host)
 	unsigned char buf[sizeof(struct in6_addr)];
 
 	return inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1;
+}
+
+/*
+ * Deals names[0..n) round-robin to up to PARTS_MAX enumeration jobs of kind
+ * and version v from jobs[0], each with about per_part names. Returns the
+ * number of jobs used.
+ */
+static size_t
+deal(struct job *jobs, enum job_kind kind, enum tls_version v, const char **names, size_t n,
+     size_t per_part)
+{
+	size_t parts = (n + per_part - 1) / per_part, k;
+
+	parts = parts < 1 ? 1 : parts > PARTS_MAX ? PARTS_MAX : parts;
+	for (k = 0; k < parts; k++) {
+		jobs[k].kind = kind;
+		jobs[k].v = v;
+	}
+	for (k = 0; k < n; k++)
+		jobs[k % parts].offer[jobs[k % parts].noffer++] = names[k];
+	return parts;
 }
 
 /*
@@ -700,9 +748,9 @@ static int
 probe(struct facts *f, const struct opts *o, const struct tls_opts *t, struct report *r)
 {
 	struct probe p = { .o = o, .t = t, .r = r };
-	struct job proto[2 + TLS_NVERSIONS], ciph[TLS_NVERSIONS * PARTS_MAX];
+	struct job proto[2 + TLS_NVERSIONS], ciph[(TLS_NVERSIONS + 2) * PARTS_MAX];
 	const char *all[SUITES_MAX];
-	size_t nproto = 0, nciph = 0, i, k, nall, parts;
+	size_t nproto = 0, nciph = 0, i, nall;
 	int rc = -1;
 
 	memset(proto, 0, sizeof(proto));
@@ -732,18 +780,12 @@ probe(struct facts *f, const struct opts *o, const struct tls_opts *t, struct re
 		if (proto[i].out != OUT_ACCEPTED)
 			continue;
 		nall = tls_offerable_suites(proto[i].v, all, SUITES_MAX);
-		parts = (nall + PART_SUITES - 1) / PART_SUITES;
-		parts = parts < 1 ? 1 : parts > PARTS_MAX ? PARTS_MAX : parts;
-		for (k = 0; k < parts; k++) {
-			ciph[nciph + k].kind = JOB_CIPHERS;
-			ciph[nciph + k].v = proto[i].v;
+		nciph += deal(&ciph[nciph], JOB_CIPHERS, proto[i].v, all, nall, PART_SUITES);
+		/* the curves: in TLS 1.3, and in 1.2 (which older versions share) */
+		if (proto[i].v == TLS_V13 || proto[i].v == TLS_V12) {
+			nall = tls_offerable_groups(proto[i].v, all, SUITES_MAX);
+			nciph += deal(&ciph[nciph], JOB_GROUPS, proto[i].v, all, nall, PART_GROUPS);
 		}
-		for (k = 0; k < nall; k++) {
-			struct job *j = &ciph[nciph + k % parts];
-
-			j->offer[j->noffer++] = all[k];
-		}
-		nciph += parts;
 	}
 	if (run_jobs(&p, ciph, nciph, "ciphers") == -1)
 		goto out;

@@ -695,23 +695,27 @@ enum tri
 rule_eval(const struct rule *r, const struct rule_env *env, const struct facts *f,
 	  struct sbuf *observed, struct sbuf *why)
 {
-	bool any_unknown = false;
+	bool any_unknown = false, decided = false;
 	size_t i;
 
 	if (!is_combination(r->op))
 		return eval_leaf(r, env, f, observed, why);
+	/*
+	 * all and none read every part even once one decided, so that the
+	 * observed text shows every reason a control fails, not only the first.
+	 */
 	for (i = 0; i < r->nsub; i++) {
 		enum tri t = rule_eval(r->sub[i], env, f, observed, why);
 
 		if (t == TRI_UNKNOWN)
 			any_unknown = true;
-		else if (r->op == RULE_ALL && t == TRI_FALSE)
-			return TRI_FALSE;
 		else if (r->op == RULE_ANY && t == TRI_TRUE)
 			return TRI_TRUE;
-		else if (r->op == RULE_NONE && t == TRI_TRUE)
-			return TRI_FALSE;
+		else if ((r->op == RULE_ALL && t == TRI_FALSE) || (r->op == RULE_NONE && t == TRI_TRUE))
+			decided = true;
 	}
+	if (decided)
+		return TRI_FALSE;
 	if (any_unknown)
 		return TRI_UNKNOWN;
 	return r->op == RULE_ANY ? TRI_FALSE : TRI_TRUE;

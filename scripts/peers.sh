@@ -170,14 +170,17 @@ KbdInteractiveAuthentication yes"
 #                        stapled OCSP response: every TLS control passes
 #   peer_nginx_modern    nginx: the same policy with an RSA-3072 leaf
 #   peer_nginx_weak      nginx at security level 0: TLS 1.0-1.2, CBC and
-#                        static-RSA suites, DHE with a 1024-bit group, an
-#                        RSA-1024 leaf signed with SHA-1 by weak-ca, 800 days
+#                        static-RSA suites, DHE with a 1024-bit group, the
+#                        curves secp256k1 and P-192 besides X25519, P-256 and
+#                        brainpoolP256r1, an RSA-1024 leaf signed with SHA-1
+#                        by weak-ca, 800 days
 #   peer_tls_cert KIND   openssl s_server, modern policy, with a leaf that is
 #                        KIND: expiring5 (5 days left), expiring20 (20 days),
 #                        wrongname (for "www.other.example"), untrusted
 #                        (issued by other-ca), bigchain (a ~100 kB chain)
 #   peer_tls_hostile KIND  a Python peer: silent (accepts, never answers),
-#                        garbage (answers any hello with random bytes), reset
+#                        garbage (answers any hello with 3000 bytes of a
+#                        fixed pattern that is no SSL or TLS), reset
 #                        (reads the hello, then resets the connection), http
 #                        (answers like a plain HTTP server)
 #   peer_mail PROTO [nostarttls|inject]  a Python SMTP, IMAP or POP3 server
@@ -382,6 +385,7 @@ peer_nginx_weak() {
 			ssl_certificate_key $p/weak.key;
 			ssl_protocols TLSv1 TLSv1.1 TLSv1.2;
 			ssl_ciphers ALL:@SECLEVEL=0;
+			ssl_ecdh_curve X25519:prime256v1:secp256k1:secp192r1:brainpoolP256r1;
 			ssl_dhparam $d/dh1024.pem;" "$d/openssl.cnf"
 }
 
@@ -472,7 +476,7 @@ def serve(c):
         if kind in ("garbage", "reset", "http"):
             c.recv(4096)
             if kind == "garbage":
-                c.sendall(os.urandom(3000))
+                c.sendall(bytes((i * 37 + 11) % 256 for i in range(3000)))
             elif kind == "http":
                 c.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
             else:

@@ -6,7 +6,8 @@
 #               P-256 (s_server, with a stapled OCSP response) or RSA-3072
 #               (nginx, on 127.0.0.1 and ::1) leaf via an intermediate
 #   weak        nginx at security level 0: TLS 1.0-1.2, CBC, static RSA,
-#               DHE-1024, an RSA-1024 leaf signed with SHA-1, 800 days
+#               DHE-1024, the curves secp256k1 and P-192, an RSA-1024 leaf
+#               signed with SHA-1, 800 days
 #   certificates  s_server with a leaf expiring in 5 and in 20 days, one for
 #               another name, one from an untrusted root
 #   mail        Python SMTP, IMAP and POP3 servers with STARTTLS; one without
@@ -81,6 +82,8 @@ run modern -H 127.0.0.1 -p "$PORT" --sni localhost "${CA[@]}"
 assert "modern s_server, basis: exit 0" rc_is 0
 assert "modern s_server: first line 'BASELINE OK - tls 127.0.0.1:$PORT: 8 of 8 controls passed (1 not applicable)'" \
 	line1_is "BASELINE OK - tls 127.0.0.1:$PORT: 8 of 8 controls passed (1 not applicable)|"
+assert "modern s_server: every curve it accepts, found by enumeration" \
+	grep -q 'TLS-004 .*tls.kx_groups=X25519, P-256, X448, P-384, P-521;' "$OUT"
 assert "modern s_server: TLS 1.2 and 1.3, the three ECDHE-ECDSA AEAD suites and the three TLS 1.3 ones" \
 	grep -q 'TLS-003 .*tls.ciphers=TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256$' "$OUT"
 
@@ -137,6 +140,8 @@ controls_are "weak nginx (trusted by its own root, valid 800 days)" PASS OK TLS-
 assert "weak nginx: TLS 1.0, 1.1 and 1.2 seen" grep -q 'tls.protocols=TLSv1.0, TLSv1.1, TLSv1.2' "$OUT"
 assert "weak nginx: the static-RSA CBC suite is named" grep -q 'TLS_RSA_WITH_AES_128_CBC_SHA' "$OUT"
 assert "weak nginx: DHE with the 1024-bit group" grep -q 'tls.dhe_bits_min=1024' "$OUT"
+assert "weak nginx: the curves secp256k1 and P-192 are found and named" \
+	grep -q 'tls.kx_groups includes secp256k1, P-192 (of 6)' "$OUT"
 run weak -H 127.0.0.1 -p "$PORT" --sni localhost "${WCA[@]}"
 assert "weak nginx, basis: exit 2" rc_is 2
 assert "weak nginx: first line names TLS-001" \
@@ -245,7 +250,7 @@ for kind in garbage http reset; do
 	assert "$kind peer: stderr empty" stderr_empty
 	assert "$kind peer: ends at once (under 2 s)" within 2
 	case $kind in
-	garbage) want="no SSL or TLS handshake succeeded: not SSL/TLS: first byte" ;;
+	garbage) want="no SSL or TLS handshake succeeded: not SSL/TLS: first byte 0x0b" ;;
 	http) want="no SSL or TLS handshake succeeded: not SSL/TLS: first byte 0x48 ('HTTP/1.1 400 Bad Request')" ;;
 	reset) want="no SSL or TLS handshake succeeded: connection reset" ;;
 	esac

@@ -303,6 +303,43 @@ test_observed_and_described(void **state)
 	jv_free(doc);
 }
 
+/* all and none show every part they read, not only up to the first that decided. */
+static void
+test_observed_every_reason(void **state)
+{
+	static const struct {
+		const char *rule, *observed;
+	} cases[] = {
+		{ "{\"op\":\"all\",\"rules\":[{\"op\":\"none_of\",\"fact\":\"ssh.kex\",\"value\":[\"*-sha1\"]},"
+		  "{\"op\":\"ge\",\"fact\":\"bits\",\"value\":4096}]}",
+		  "ssh.kex includes diffie-hellman-group14-sha1 (of 3); bits=2048" },
+		{ "{\"op\":\"none\",\"rules\":[{\"op\":\"eq\",\"fact\":\"bits\",\"value\":2048},"
+		  "{\"op\":\"contains\",\"fact\":\"ssh.macs\",\"value\":\"hmac-md5\"}]}",
+		  NULL },
+	};
+	struct errmsg e;
+	struct jv *doc;
+	struct rule *r;
+	struct sbuf obs;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NELEM(cases); i++) {
+		assert_int_equal(json_parse(cases[i].rule, strlen(cases[i].rule), "rule", &doc, &e), 0);
+		r = rule_from_json(doc, NULL, "t", "rule", &e);
+		assert_non_null(r);
+		sbuf_init(&obs, 4096);
+		assert_int_equal(rule_eval(r, NULL, &F, &obs, NULL), TRI_FALSE);
+		if (cases[i].observed)
+			assert_string_equal(sbuf_str(&obs), cases[i].observed);
+		else	/* both parts were read */
+			assert_non_null(strstr(sbuf_str(&obs), "ssh.macs"));
+		sbuf_release(&obs);
+		rule_free(r);
+		jv_free(doc);
+	}
+}
+
 static void
 test_version_cmp(void **state)
 {
@@ -344,6 +381,7 @@ main(void)
 		cmocka_unit_test(test_why_once),
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_observed_and_described),
+		cmocka_unit_test(test_observed_every_reason),
 		cmocka_unit_test(test_version_cmp),
 	};
 
