@@ -751,6 +751,7 @@ probe(struct facts *f, const struct opts *o, const struct tls_opts *t, struct re
 	struct job proto[2 + TLS_NVERSIONS], ciph[(TLS_NVERSIONS + 2) * PARTS_MAX];
 	const char *all[SUITES_MAX];
 	size_t nproto = 0, nciph = 0, i, nall;
+	struct errmsg e;
 	int rc = -1;
 
 	memset(proto, 0, sizeof(proto));
@@ -762,6 +763,10 @@ probe(struct facts *f, const struct opts *o, const struct tls_opts *t, struct re
 	deadline_start(&p.d, o->timeout);
 	/* SNI: the name given, or -H when it is a name and not an address */
 	p.name = t->sni ? t->sni : is_address(o->host) ? NULL : o->host;
+	if (tls_trust_load(t->ca_file, &e) == -1) {
+		report_fatal(r, STATE_UNKNOWN, "%s", e.msg);
+		return -1;
+	}
 	if (first_connection(&p) == -1)
 		return -1;
 

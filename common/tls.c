@@ -190,6 +190,17 @@ fail:
 	return NULL;
 }
 
+int
+tls_trust_load(const char *ca_file, struct errmsg *e)
+{
+	X509_STORE *store = shared_store(ca_file, e);
+
+	if (!store)
+		return -1;
+	X509_STORE_free(store);	/* the reference shared_store() gave us */
+	return 0;
+}
+
 /*
  * One client context per process, shared by every attempt (each holds a
  * reference); what differs per attempt (version, suites) is set on its SSL.

@@ -84,6 +84,14 @@ struct tls_result {
 struct tls_attempt;
 
 /*
+ * Loads the trust anchors every attempt with want_cert shares: ca_file
+ * (PEM), or the system store when NULL. A check calls it before any I/O,
+ * so that a bad --ca-file is reported as bad input. 0, or -1 with the
+ * reason in e ("cannot load ca file 'x.pem': no certificate found").
+ */
+int tls_trust_load(const char *ca_file, struct errmsg *e);
+
+/*
  * Starts an attempt on fd (connected, non-blocking; still the caller's to
  * close, after tls_attempt_free). Returns NULL with a reason in e when
  * OpenSSL cannot offer what was asked (e.g. no suite matches the string).
