@@ -178,6 +178,9 @@ assert "wrong name: exit 2" rc_is 2
 controls_are "wrong name" FAIL CRITICAL TLS-005
 controls_are "wrong name" PASS OK TLS-006 TLS-007 TLS-008
 assert "wrong name: observed tls.cert_name_match=false" grep -q 'tls.cert_name_match=false' "$OUT"
+run wrongname-nagios -H 127.0.0.1 -p "$PORT" --sni localhost "${CA[@]}"
+assert "wrong name: first line names TLS-005" \
+	line1_is "BASELINE CRITICAL - tls 127.0.0.1:$PORT: 1 of 8 controls failed (1 critical, 0 warning): TLS-005 "
 run wrongname-sni -H 127.0.0.1 -p "$PORT" --sni www.other.example "${CA[@]}" --output-format json
 controls_are "wrong name, asked for the name it has (--sni www.other.example)" PASS OK TLS-005
 
@@ -188,6 +191,9 @@ assert "untrusted chain: exit 2" rc_is 2
 controls_are "untrusted chain" FAIL CRITICAL TLS-005
 assert "untrusted chain (it sends its own root): observed OpenSSL's reason" \
 	grep -q 'tls.cert_verify_error=self-signed certificate in certificate chain' "$OUT"
+run untrusted-nagios -H 127.0.0.1 -p "$PORT" --sni localhost "${CA[@]}"
+assert "untrusted chain: first line names TLS-005" \
+	line1_is "BASELINE CRITICAL - tls 127.0.0.1:$PORT: 1 of 8 controls failed (1 critical, 0 warning): TLS-005 "
 run untrusted-ca -H 127.0.0.1 -p "$PORT" --sni localhost --ca-file "$T/pki/other-ca.pem" --output-format json
 controls_are "untrusted chain, its root given as --ca-file" PASS OK TLS-005
 
@@ -479,6 +485,9 @@ assert "wrong name: exit 2" rc_is 2
 controls_are "wrong name" FAIL CRITICAL TLS-005
 controls_are "wrong name" PASS OK TLS-006 TLS-007 TLS-008
 assert "wrong name: observed tls.cert_name_match=false" grep -q 'tls.cert_name_match=false' "$OUT"
+run wrongname-nagios -H 127.0.0.1 -p "$PORT" --sni localhost "${CA[@]}"
+assert "wrong name: first line names TLS-005" \
+	line1_is "BASELINE CRITICAL - tls 127.0.0.1:$PORT: 1 of 8 controls failed (1 critical, 0 warning): TLS-005 "
 run wrongname-sni -H 127.0.0.1 -p "$PORT" --sni www.other.example "${CA[@]}" --output-format json
 controls_are "wrong name, asked for the name it has (--sni www.other.example)" PASS OK TLS-005
 
@@ -489,6 +498,9 @@ assert "untrusted chain: exit 2" rc_is 2
 controls_are "untrusted chain" FAIL CRITICAL TLS-005
 assert "untrusted chain (it sends its own root): observed OpenSSL's reason" \
 	grep -q 'tls.cert_verify_error=self-signed certificate in certificate chain' "$OUT"
+run untrusted-nagios -H 127.0.0.1 -p "$PORT" --sni localhost "${CA[@]}"
+assert "untrusted chain: first line names TLS-005" \
+	line1_is "BASELINE CRITICAL - tls 127.0.0.1:$PORT: 1 of 8 controls failed (1 critical, 0 warning): TLS-005 "
 run untrusted-ca -H 127.0.0.1 -p "$PORT" --sni localhost --ca-file "$T/pki/other-ca.pem" --output-format json
 controls_are "untrusted chain, its root given as --ca-file" PASS OK TLS-005
 
