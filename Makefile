@@ -19,7 +19,9 @@ FUZZ_SECONDS ?= 30
 
 CC         ?= cc
 FUZZ_CC    ?= clang
-PKGS       := json-c libssh openssl
+# netsnmp (libsnmp-dev) gives just -lnetsnmp, not net-snmp-config's extra -lm -lssl; the
+# toolchain links --as-needed, so only a binary that calls net-snmp records it
+PKGS       := json-c libssh openssl netsnmp
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

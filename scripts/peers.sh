@@ -525,6 +525,370 @@ peer_mail() {
 	py_peer_start "mail-$kind" "$kind" "$PEER_DIR/pki/modern.chain" "$PEER_DIR/pki/modern.key"
 }
 
+# ---- SNMP peers ------------------------------------------------------------
+#
+# Peers (each sets PEER_PORT, a UDP port of 127.0.0.1; PIDs in PEER_PIDS,
+# stopped by peers_stop):
+#   peer_snmp_hardened   snmpd with one SNMPv3 user "cbmon" (SHA-256/AES,
+#                        rouser ... priv: authPriv only) and no community;
+#                        sysName sw-core-01.kommune.example (SNMP-008 matches
+#                        with --host-name sw-core-01), sysContact and
+#                        sysLocation set, a current Cisco IOS 15.2(7)E8
+#                        sysDescr with sysObjectID 1.3.6.1.4.1.9.1.1208,
+#                        authtrapenable 1; net-snmp has no NTP-MIB. cbmon at
+#                        noAuthNoPriv or authNoPriv gets a Response with
+#                        error-status authorizationError (16), not a
+#                        usmStatsUnsupportedSecLevels Report
+#                        Files in $PEER_DIR/snmp-hardened/ (mode 600):
+#                          credentials            the check's --credentials
+#                                                 (version 3, authPriv)
+#                          credentials-wrongpass  the same with a wrong
+#                                                 auth-passphrase (the UNKNOWN case)
+#   peer_snmp_weak       snmpd with communities "public" and "private"
+#                        (v1/v2c, from 127.0.0.1), a v3 user "weak" (MD5/DES)
+#                        allowed at noAuthNoPriv; an empty sysContact, sysName
+#                        "Switch", a Cisco IOS 12.2(55)SE7 sysDescr with
+#                        sysObjectID 1.3.6.1.4.1.9.1.716, authtrapenable 2
+#                        Files in $PEER_DIR/snmp-weak/ (mode 600):
+#                          credentials     version 2c, community public
+#                          credentials-v3  version 3, user weak, authPriv MD5/DES
+#   peer_snmp_hostile KIND  a Python UDP peer: silent (reads, never answers),
+#                        wrongtype (answers each v1/v2c request, any community,
+#                        with its request-id and every varbind of a wrong type:
+#                        Counter32, NULL, OBJECT IDENTIFIER in turn, never the
+#                        OID type for sysObjectID), oversized (answers with one
+#                        65000-byte datagram: a v1/v2c Response with the right
+#                        request-id whose first value is a ~64900-byte string;
+#                        65000 bytes of a fixed pattern to anything else),
+#                        malformed (answers each request with five datagrams,
+#                        none valid: an outer length past the end, an inner
+#                        length past its container, the Response cut in half,
+#                        version 5, an indefinite length)
+# Every pass phrase is random per peer directory; the tests read them from the
+# credentials files. snmpd runs with -C (only our config), persistentDir in
+# the peer directory, -I -smux (else it listens on 0.0.0.0:199/tcp), MIBS=
+# (Debian ships no MIB files: else pages of "Cannot find module") and logs to
+# $PEER_DIR/snmp-NAME/snmpd.log. As root it stays root (no -u/-g: nothing to
+# drop to that could write the peer directory); as a user it works the same.
+# Needs /usr/sbin/snmpd (package snmpd) and python3. The tables it answers from
+# (tcpListenerTable, hrSystemUptime ...) are the test machine's own.
+
+SNMPD=${SNMPD:-/usr/sbin/snmpd}
+
+# free_udp_port: prints a UDP port free right now on 127.0.0.1.
+free_udp_port() {
+	"${PY:-python3}" -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+# snmp_secret: a random pass phrase (24 hex digits).
+snmp_secret() {
+	od -An -N12 -tx1 /dev/urandom | tr -d ' \n'
+}
+
+# snmp_wait PORT [SECONDS]: until an SNMP agent on 127.0.0.1:PORT answers an
+# SNMPv3 engine-ID discovery (RFC 3414 4: a Report comes back whatever users
+# and communities it has; default 5 s at most); 1 if it never did.
+snmp_wait() {
+	"${PY:-python3}" - "$1" "${2:-5}" <<'EOF'
+import socket, sys, time
+
+def tlv(tag, body):
+    n = len(body)
+    ln = bytes([n]) if n < 128 else bytes([0x81, n])
+    return bytes([tag]) + ln + body
+
+def integer(v):
+    return tlv(0x02, v.to_bytes(4, "big"))
+
+usm = tlv(0x30, tlv(0x04, b"") + integer(0) + integer(0) + tlv(0x04, b"") * 3)
+pdu = tlv(0xA0, integer(4711) + integer(0) + integer(0) + tlv(0x30, b""))
+msg = tlv(0x30, integer(3)
+          + tlv(0x30, integer(4711) + integer(65507) + tlv(0x04, b"\x04") + integer(3))
+          + tlv(0x04, usm)
+          + tlv(0x30, tlv(0x04, b"") + tlv(0x04, b"") + pdu))
+end = time.time() + float(sys.argv[2])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(0.2)
+while time.time() < end:
+    try:
+        s.sendto(msg, ("127.0.0.1", int(sys.argv[1])))
+        s.recvfrom(65535)
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+sys.exit(1)
+EOF
+}
+
+# snmp_cred_file FILE LINES: writes FILE with mode 600 (never readable by others,
+# as the check demands).
+snmp_cred_file() {
+	(
+		umask 077
+		printf '%s\n' "$2" >"$1"
+	) && chmod 600 "$1"
+}
+
+# snmpd_start NAME CONFIG-LINES: writes $PEER_DIR/NAME/snmpd.conf (mode 600:
+# it holds pass phrases) with the lines, a private persistentDir and no log
+# line per request, runs snmpd in the foreground on a free UDP port of
+# 127.0.0.1 and waits until it answers. On failure prints snmpd's log as "# "
+# lines and returns 1.
+snmpd_start() {
+	local name=$1 dir
+	if [ ! -x "$SNMPD" ]; then
+		echo "# $SNMPD missing (Debian package snmpd)"
+		return 1
+	fi
+	dir=$(peer_dir "$name") || return 1
+	mkdir -p "$dir/persist"
+	PEER_PORT=$(free_udp_port)
+	(
+		umask 077
+		printf '[snmp] persistentDir %s\ndontLogTCPWrappersConnects yes\n%s\n' "$dir/persist" \
+			"$2" >"$dir/snmpd.conf"
+	)
+	MIBS='' "$SNMPD" -f -C -c "$dir/snmpd.conf" -I -smux -Lf "$dir/snmpd.log" -p "$dir/snmpd.pid" \
+		"udp:127.0.0.1:$PEER_PORT" >"$dir/stdout" 2>&1 &
+	PEER_PIDS+=("$!")
+	if ! snmp_wait "$PEER_PORT"; then
+		echo "# snmpd $name did not start on udp 127.0.0.1:$PEER_PORT:"
+		sed 's/^/# /' "$dir/snmpd.log" "$dir/stdout" 2>/dev/null
+		return 1
+	fi
+}
+
+# peer_snmp_hardened: starts the hardened snmpd; sets PEER_PORT. Not to be
+# called in $(...): the PID must stay in this shell.
+peer_snmp_hardened() {
+	local d auth priv
+	d=$(peer_dir snmp-hardened) || return 1
+	if [ ! -e "$d/credentials" ]; then
+		auth=$(snmp_secret)
+		priv=$(snmp_secret)
+		snmp_cred_file "$d/credentials" "# check_baseline_snmp --credentials for peer_snmp_hardened
+version = 3
+user = cbmon
+security-level = authPriv
+auth-protocol = SHA-256
+auth-passphrase = $auth
+priv-protocol = AES
+priv-passphrase = $priv" || return 1
+		snmp_cred_file "$d/credentials-wrongpass" "version = 3
+user = cbmon
+security-level = authPriv
+auth-protocol = SHA-256
+auth-passphrase = wrong-$auth
+priv-protocol = AES
+priv-passphrase = $priv" || return 1
+	fi
+	auth=$(sed -n 's/^auth-passphrase = //p' "$d/credentials")
+	priv=$(sed -n 's/^priv-passphrase = //p' "$d/credentials")
+	snmpd_start snmp-hardened "createUser cbmon SHA-256 $auth AES $priv
+rouser cbmon priv
+sysName sw-core-01.kommune.example
+sysContact Netvaerk og drift <noc@kommune.example>
+sysLocation Raadhuset, serverrum 1
+sysDescr Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E8, RELEASE SOFTWARE (fc1)
+sysObjectID .1.3.6.1.4.1.9.1.1208
+authtrapenable 1"
+}
+
+# peer_snmp_weak: starts the weak snmpd; sets PEER_PORT.
+peer_snmp_weak() {
+	local d auth priv
+	d=$(peer_dir snmp-weak) || return 1
+	if [ ! -e "$d/credentials-v3" ]; then
+		snmp_cred_file "$d/credentials" "# check_baseline_snmp --credentials for peer_snmp_weak (v2c)
+version = 2c
+community = public" || return 1
+		snmp_cred_file "$d/credentials-v3" "# peer_snmp_weak's v3 user (also allowed at noAuthNoPriv)
+version = 3
+user = weak
+security-level = authPriv
+auth-protocol = MD5
+auth-passphrase = $(snmp_secret)
+priv-protocol = DES
+priv-passphrase = $(snmp_secret)" || return 1
+	fi
+	auth=$(sed -n 's/^auth-passphrase = //p' "$d/credentials-v3")
+	priv=$(sed -n 's/^priv-passphrase = //p' "$d/credentials-v3")
+	# sysContact cannot be set empty (it takes the rest of the line, quotes and
+	# all; without it the agent says "root"): override answers an empty string
+	snmpd_start snmp-weak "rocommunity public 127.0.0.1
+rocommunity private 127.0.0.1
+createUser weak MD5 $auth DES $priv
+rouser weak noauth
+sysName Switch
+sysLocation Kaelderen
+override 1.3.6.1.2.1.1.4.0 octet_str \"\"
+sysDescr Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), Version 12.2(55)SE7, RELEASE SOFTWARE (fc1)
+sysObjectID .1.3.6.1.4.1.9.1.716
+authtrapenable 2"
+}
+
+# The hostile UDP peers, one script: `python3 -c "$PY_SNMP_PEER" KIND`. It
+# binds a free port of 127.0.0.1 itself and prints "ready PORT" (no race for
+# the port); it exits after 300 s without a datagram even if nobody stops it.
+PY_SNMP_PEER=$(
+	cat <<'EOF'
+import socket, sys
+kind = sys.argv[1]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+s.settimeout(300)
+print("ready", s.getsockname()[1], flush=True)
+
+def length(n):
+    if n < 128:
+        return bytes([n])
+    b = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(b)]) + b
+
+def tlv(tag, body):
+    return bytes([tag]) + length(len(body)) + body
+
+def integer(v, tag=0x02):
+    return tlv(tag, v.to_bytes(max(1, (v.bit_length() + 8) // 8), "big", signed=True))
+
+def read(d, off):
+    """(tag, start, end) of the TLV at off; ValueError past the end."""
+    tag, n = d[off], d[off + 1]
+    off += 2
+    if n & 0x80:
+        k = n & 0x7F
+        if k == 0 or k > 4:
+            raise ValueError("length")
+        n = int.from_bytes(d[off:off + k], "big")
+        off += k
+    if off + n > len(d):
+        raise ValueError("past the end")
+    return tag, off, off + n
+
+def request(d):
+    """(version, community, request-id, [OID bytes]) of a v1/v2c request, or None."""
+    try:
+        t, p, end = read(d, 0)
+        t, a, b = read(d, p)
+        version = int.from_bytes(d[a:b], "big", signed=True)
+        if version not in (0, 1):
+            return None
+        t, a, cend = read(d, b)
+        community = d[a:cend]
+        t, p, pend = read(d, cend)
+        if t not in (0xA0, 0xA1, 0xA5):
+            return None
+        t, a, b = read(d, p)
+        reqid = int.from_bytes(d[a:b], "big", signed=True)
+        t, a, b = read(d, b)
+        t, a, b = read(d, b)
+        t, p, vend = read(d, b)
+        oids = []
+        while p < vend:
+            t, a, vb_end = read(d, p)
+            t, oa, ob = read(d, a)
+            oids.append(d[oa:ob])
+            p = vb_end
+        return version, community, reqid, oids
+    except (IndexError, ValueError):
+        return None
+
+SYS_OBJECT_ID = bytes([0x2B, 6, 1, 2, 1, 1, 2, 0])
+ENTERPRISE_OID = tlv(0x06, bytes([0x2B, 6, 1, 4, 1, 0x86, 0x8D, 0x1F]))   # 1.3.6.1.4.1.99999
+WRONG = [integer(12345, 0x41), b"\x05\x00", ENTERPRISE_OID]
+
+def response(version, community, reqid, varbinds, version_field=None):
+    vbl = tlv(0x30, b"".join(tlv(0x30, tlv(0x06, o) + v) for o, v in varbinds))
+    pdu = tlv(0xA2, integer(reqid) + integer(0) + integer(0) + vbl)
+    v = version if version_field is None else version_field
+    return tlv(0x30, integer(v) + tlv(0x04, community) + pdu)
+
+def wrongtype(req):
+    version, community, reqid, oids = req
+    vbs = []
+    for i, o in enumerate(oids):
+        v = WRONG[i % 3]
+        if o == SYS_OBJECT_ID and v == ENTERPRISE_OID:
+            v = WRONG[0]
+        vbs.append((o, v))
+    return [response(version, community, reqid, vbs)]
+
+def oversized(req):
+    if req is None:
+        return [bytes((i * 37 + 11) % 256 for i in range(65000))]
+    version, community, reqid, oids = req
+    oids = oids or [bytes([0x2B, 6, 1, 2, 1, 1, 1, 0])]
+    fill = 65000
+    while True:
+        vbs = [(oids[0], tlv(0x04, b"A" * fill))] + [(o, tlv(0x04, b"x")) for o in oids[1:]]
+        out = response(version, community, reqid, vbs)
+        if len(out) == 65000 or fill <= 0:
+            return [out]
+        fill -= max(1, len(out) - 65000) if len(out) > 65000 else -1
+
+def malformed(req):
+    version, community, reqid, oids = req or (1, b"public", 0, [])
+    oids = oids or [bytes([0x2B, 6, 1, 2, 1, 1, 1, 0])]
+    good = response(version, community, reqid, [(o, tlv(0x04, b"malformed")) for o in oids])
+    body = good[2:] if good[1] < 128 else good[2 + (good[1] & 0x7F):]
+    # an OCTET STRING claiming 1000 bytes inside a correctly sized container
+    inner = integer(version) + tlv(0x04, community) + tlv(0xA2, integer(reqid) + integer(0)
+            + integer(0) + tlv(0x30, tlv(0x30, tlv(0x06, oids[0]) + b"\x04\x82\x03\xe8short")))
+    return [
+        b"\x30\x84\x7f\xff\xff\xff" + body,                 # outer length past the end
+        tlv(0x30, inner),                                   # inner length past its container
+        good[: len(good) // 2],                             # a truncated PDU
+        response(version, community, reqid,
+                 [(o, tlv(0x04, b"x")) for o in oids], version_field=5),
+        b"\x30\x80" + body + b"\x00\x00",                   # indefinite length (BER, not SNMP)
+    ]
+
+while True:
+    try:
+        d, peer = s.recvfrom(65535)
+    except socket.timeout:
+        sys.exit(0)
+    if kind == "silent":
+        continue
+    req = request(d)
+    if kind == "wrongtype":
+        out = wrongtype(req) if req else []
+    elif kind == "oversized":
+        out = oversized(req)
+    else:
+        out = malformed(req)
+    for o in out:
+        s.sendto(o, peer)
+EOF
+)
+
+# peer_snmp_hostile KIND: silent, wrongtype, oversized or malformed; sets PEER_PORT.
+peer_snmp_hostile() {
+	local kind=$1 d _
+	case $kind in
+	silent | wrongtype | oversized | malformed) ;;
+	*)
+		echo "# peer_snmp_hostile: unknown kind '$kind'"
+		return 1
+		;;
+	esac
+	d=$(peer_dir "snmp-hostile-$kind") || return 1
+	"${PY:-python3}" -c "$PY_SNMP_PEER" "$kind" >"$d/log" 2>&1 &
+	PEER_PIDS+=("$!")
+	PEER_PORT=""
+	for _ in $(seq 100); do
+		PEER_PORT=$(sed -n 's/^ready //p' "$d/log")
+		[ -n "$PEER_PORT" ] && return 0
+		sleep 0.05
+	done
+	echo "# python SNMP peer $kind did not start:"
+	sed 's/^/# /' "$d/log"
+	return 1
+}
+
 # peers_stop [PID...]: stops every sshd in PEER_PIDS, and the caller's other
 # background processes given, by PID, each after giving its children (sshd's
 # per-connection processes) up to 2 s to finish: they would outlive it.

@@ -1,0 +1,412 @@
+/* The --credentials file of check_baseline_snmp: reading, syntax, validation. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "snmp_cred.h"
+#include "util.h"
+#include "banned.h"
+
+enum key { K_VERSION, K_COMMUNITY, K_USER, K_LEVEL, K_AUTH, K_AUTH_PASS, K_PRIV, K_PRIV_PASS, K_N };
+
+static const char *const key_names[K_N] = {
+	"version", "community", "user", "security-level", "auth-protocol", "auth-passphrase",
+	"priv-protocol", "priv-passphrase",
+};
+#define KNOWN_KEYS "version, community, user, security-level, auth-protocol, auth-passphrase, " \
+	"priv-protocol, priv-passphrase"
+
+static const char *const version_names[] = { "1", "2c", "3" };
+static const char *const level_names[] = { "noAuthNoPriv", "authNoPriv", "authPriv" };
+static const char *const auth_names[] = { "none", "MD5", "SHA", "SHA-224", "SHA-256", "SHA-384",
+					  "SHA-512" };
+static const char *const priv_names[] = { "none", "DES", "AES", "AES-192", "AES-256" };
+
+/* One parse: the name for messages and the line of each key (0: absent). */
+struct parse {
+	const char *name;
+	unsigned line[K_N];
+	struct errmsg *e;
+};
+
+/* Sets "credentials 'NAME': [line N: ]..." and returns -1. */
+static int CB_PRINTF(3, 4)
+fail(const struct parse *ps, unsigned line, const char *fmt, ...)
+{
+	char why[ERRMSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (line)
+		errmsg_set(ps->e, "credentials '%s': line %u: %s", ps->name, line, why);
+	else
+		errmsg_set(ps->e, "credentials '%s': %s", ps->name, why);
+	return -1;
+}
+
+/* Index of s among names[first..n) ignoring case, or -1. */
+static int
+lookup(const char *s, const char *const *names, size_t first, size_t n)
+{
+	size_t i;
+
+	for (i = first; i < n; i++)
+		if (strcasecmp(s, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+static bool
+is_blank(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r';
+}
+
+/* Trims blanks from both ends of s[0..*n) in place; returns the new start. */
+static char *
+trim(char *s, size_t *n)
+{
+	while (*n && is_blank(*s)) {
+		s++;
+		(*n)--;
+	}
+	while (*n && is_blank(s[*n - 1]))
+		(*n)--;
+	s[*n] = '\0';
+	return s;
+}
+
+/* The secret strings are wiped before they are freed. */
+static void
+wipe_free(char **p)
+{
+	if (*p) {
+		explicit_bzero(*p, strlen(*p));
+		free(*p);
+		*p = NULL;
+	}
+}
+
+/* Stores the value v (len n, trimmed, NUL-terminated) of key k from line ln. */
+static int
+set_key(struct parse *ps, struct snmp_cred *c, enum key k, const char *v, size_t n, unsigned ln)
+{
+	const char *kn = key_names[k];
+	size_t i;
+	int idx;
+
+	if (n == 0)
+		return fail(ps, ln, "%s: empty value", kn);
+	if (n > SNMP_CRED_VALUE_MAX)
+		return fail(ps, ln, "%s: longer than %d bytes", kn, SNMP_CRED_VALUE_MAX);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+			return fail(ps, ln, "%s: contains a control character", kn);
+	switch (k) {
+	case K_VERSION:
+		if ((idx = lookup(v, version_names, 0, NELEM(version_names))) < 0)
+			return fail(ps, ln, "version: expected 1, 2c or 3");
+		c->have_version = true;
+		c->version = (enum snmp_version)idx;
+		break;
+	case K_COMMUNITY:
+		c->community = xstrndup(v, n);
+		break;
+	case K_USER:
+		if (n > SNMP_CRED_USER_MAX)
+			return fail(ps, ln, "user: longer than %d bytes", SNMP_CRED_USER_MAX);
+		c->user = xstrndup(v, n);
+		break;
+	case K_LEVEL:
+		if ((idx = lookup(v, level_names, 0, NELEM(level_names))) < 0)
+			return fail(ps, ln, "security-level: expected noAuthNoPriv, authNoPriv or authPriv");
+		c->level = (enum snmp_seclevel)idx;
+		break;
+	case K_AUTH:
+		if ((idx = lookup(v, auth_names, 1, NELEM(auth_names))) < 0)
+			return fail(ps, ln, "auth-protocol: expected MD5, SHA, SHA-224, SHA-256, "
+				    "SHA-384 or SHA-512");
+		c->auth = (enum snmp_auth)idx;
+		break;
+	case K_PRIV:
+		if ((idx = lookup(v, priv_names, 1, NELEM(priv_names))) < 0)
+			return fail(ps, ln, "priv-protocol: expected DES, AES, AES-192 or AES-256");
+		c->priv = (enum snmp_priv)idx;
+		break;
+	case K_AUTH_PASS:
+	case K_PRIV_PASS:
+		if (n < SNMP_CRED_PASS_MIN)
+			return fail(ps, ln, "%s: shorter than %d bytes", kn, SNMP_CRED_PASS_MIN);
+		*(k == K_AUTH_PASS ? &c->auth_pass : &c->priv_pass) = xstrndup(v, n);
+		break;
+	case K_N:
+		break;
+	}
+	return 0;
+}
+
+/* One line (NUL-free, NUL-terminated copy in buf, len n). */
+static int
+parse_line(struct parse *ps, struct snmp_cred *c, char *buf, size_t n, unsigned ln)
+{
+	char *s, *eq, *key, *val;
+	size_t klen, vlen;
+	unsigned k;
+
+	s = trim(buf, &n);
+	if (n == 0 || s[0] == '#')
+		return 0;
+	eq = memchr(s, '=', n);
+	if (!eq)
+		return fail(ps, ln, "expected key=value");
+	klen = (size_t)(eq - s);
+	key = trim(s, &klen);
+	vlen = n - (size_t)(eq - s) - 1;
+	val = trim(eq + 1, &vlen);
+	if (klen == 0)
+		return fail(ps, ln, "expected key=value");
+	for (k = 0; k < K_N; k++)
+		if (strcmp(key, key_names[k]) == 0)
+			break;
+	if (k == K_N)
+		return fail(ps, ln, "unknown key (known: " KNOWN_KEYS ")");
+	if (ps->line[k])
+		return fail(ps, ln, "%s given twice (first on line %u)", key_names[k], ps->line[k]);
+	ps->line[k] = ln;
+	return set_key(ps, c, (enum key)k, val, vlen, ln);
+}
+
+/* The rules between keys, once every line is read. */
+static int
+validate(struct parse *ps, struct snmp_cred *c)
+{
+	static const enum key v3keys[] = { K_LEVEL, K_AUTH, K_AUTH_PASS, K_PRIV, K_PRIV_PASS };
+	const unsigned *l = ps->line;
+	bool auth, priv;
+	size_t i;
+
+	if (!c->community && !c->user)
+		return fail(ps, 0, "neither community nor user given");
+	if (c->have_version && c->version == SNMP_V3 && !c->user)
+		return fail(ps, l[K_VERSION], "version 3 needs user");
+	if (c->have_version && c->version != SNMP_V3) {
+		if (!c->community)
+			return fail(ps, l[K_VERSION], "version %s needs community",
+				    version_names[c->version]);
+		if (c->user)
+			return fail(ps, l[K_USER], "user needs version 3 (version %s on line %u)",
+				    version_names[c->version], l[K_VERSION]);
+	}
+	for (i = 0; i < NELEM(v3keys); i++)
+		if (l[v3keys[i]] && !c->user)
+			return fail(ps, l[v3keys[i]], "%s needs user", key_names[v3keys[i]]);
+	if (l[K_AUTH] && !l[K_AUTH_PASS])
+		return fail(ps, l[K_AUTH], "auth-protocol needs auth-passphrase");
+	if (l[K_AUTH_PASS] && !l[K_AUTH])
+		return fail(ps, l[K_AUTH_PASS], "auth-passphrase needs auth-protocol");
+	if (l[K_PRIV] && !l[K_PRIV_PASS])
+		return fail(ps, l[K_PRIV], "priv-protocol needs priv-passphrase");
+	if (l[K_PRIV_PASS] && !l[K_PRIV])
+		return fail(ps, l[K_PRIV_PASS], "priv-passphrase needs priv-protocol");
+	auth = l[K_AUTH] != 0;
+	priv = l[K_PRIV] != 0;
+	if (priv && !auth)
+		return fail(ps, l[K_PRIV], "priv-protocol needs auth-protocol and auth-passphrase");
+	if (!l[K_LEVEL]) {
+		c->level = priv ? SNMP_AUTHPRIV : auth ? SNMP_AUTHNOPRIV : SNMP_NOAUTHNOPRIV;
+		return 0;
+	}
+	if (c->level != SNMP_NOAUTHNOPRIV && !auth)
+		return fail(ps, l[K_LEVEL], "security-level %s needs auth-protocol and auth-passphrase",
+			    level_names[c->level]);
+	if (c->level == SNMP_AUTHPRIV && !priv)
+		return fail(ps, l[K_LEVEL], "security-level authPriv needs priv-protocol and "
+			    "priv-passphrase");
+	if (c->level == SNMP_NOAUTHNOPRIV && auth)
+		return fail(ps, l[K_AUTH], "auth-protocol is not used at security-level noAuthNoPriv "
+			    "(line %u)", l[K_LEVEL]);
+	if (c->level == SNMP_AUTHNOPRIV && priv)
+		return fail(ps, l[K_PRIV], "priv-protocol is not used at security-level authNoPriv "
+			    "(line %u)", l[K_LEVEL]);
+	return 0;
+}
+
+int
+snmp_cred_parse(const char *text, size_t len, const char *name, struct snmp_cred *c,
+		struct errmsg *e)
+{
+	char buf[SNMP_CRED_LINE_MAX + 1];
+	struct parse ps;
+	const char *p = text, *end = text + len, *nl;
+	unsigned ln = 0;
+	size_t n;
+	int rc = 0;
+
+	memset(c, 0, sizeof(*c));
+	memset(&ps, 0, sizeof(ps));
+	ps.name = name;
+	ps.e = e;
+	if (len > SNMP_CRED_FILE_MAX)
+		return fail(&ps, 0, "larger than %d bytes", SNMP_CRED_FILE_MAX);
+	while (rc == 0 && p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = (size_t)((nl ? nl : end) - p);
+		ln++;
+		if (n > SNMP_CRED_LINE_MAX)
+			rc = fail(&ps, ln, "longer than %d bytes", SNMP_CRED_LINE_MAX);
+		else if (memchr(p, '\0', n))
+			rc = fail(&ps, ln, "contains a NUL byte");
+		else {
+			memcpy(buf, p, n);
+			buf[n] = '\0';
+			rc = parse_line(&ps, c, buf, n, ln);
+		}
+		p = nl ? nl + 1 : end;
+	}
+	explicit_bzero(buf, sizeof(buf));
+	if (rc == 0)
+		rc = validate(&ps, c);
+	if (rc == -1)
+		snmp_cred_release(c);
+	return rc;
+}
+
+/* strerror() in lower case, as our messages are. */
+static void
+why(int err, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s", strerror(err));
+	if (buf[0] >= 'A' && buf[0] <= 'Z')
+		buf[0] = (char)(buf[0] - 'A' + 'a');
+}
+
+/*
+ * Opens path without following a symlink, checks the type, the mode and the
+ * size on the open descriptor, and reads it whole into *data (NUL-terminated).
+ */
+static int
+read_cred_file(const char *path, char **data, size_t *len, struct errmsg *e)
+{
+	char reason[128];
+	struct stat st;
+	unsigned mode;
+	char *buf;
+	size_t have = 0;
+	ssize_t got;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd == -1 || fstat(fd, &st) == -1) {
+		err = errno;
+		if (fd != -1)
+			close(fd);
+		if (err == ELOOP)
+			snprintf(reason, sizeof(reason), "is a symbolic link");
+		else
+			why(err, reason, sizeof(reason));
+		errmsg_set(e, "cannot read credentials '%s': %s", path, reason);
+		return -1;
+	}
+	mode = (unsigned)st.st_mode & 07777;
+	if (!S_ISREG(st.st_mode)) {
+		errmsg_set(e, "cannot read credentials '%s': not a regular file", path);
+	} else if (mode & 077) {
+		errmsg_set(e, "credentials '%s': %s by group or others (mode %04o); chmod 600 it", path,
+			   mode & 044 ? "readable" : mode & 022 ? "writable" : "accessible", mode);
+	} else if (st.st_size > SNMP_CRED_FILE_MAX) {
+		errmsg_set(e, "cannot read credentials '%s': larger than %d bytes", path,
+			   SNMP_CRED_FILE_MAX);
+	} else {
+		/* one byte more than the cap, to notice a file that grew meanwhile */
+		buf = xmalloc(SNMP_CRED_FILE_MAX + 2);
+		for (;;) {
+			got = read(fd, buf + have, SNMP_CRED_FILE_MAX + 1 - have);
+			if (got == -1 && errno == EINTR)
+				continue;
+			if (got <= 0)
+				break;
+			have += (size_t)got;
+			if (have > SNMP_CRED_FILE_MAX)
+				break;
+		}
+		err = errno;
+		close(fd);
+		if (got == -1 || have > SNMP_CRED_FILE_MAX) {
+			if (got == -1)
+				why(err, reason, sizeof(reason));
+			else
+				snprintf(reason, sizeof(reason), "larger than %d bytes",
+					 SNMP_CRED_FILE_MAX);
+			errmsg_set(e, "cannot read credentials '%s': %s", path, reason);
+			explicit_bzero(buf, have);
+			free(buf);
+			return -1;
+		}
+		buf[have] = '\0';
+		*data = buf;
+		*len = have;
+		return 0;
+	}
+	close(fd);
+	return -1;
+}
+
+int
+snmp_cred_load(const char *path, struct snmp_cred *c, struct errmsg *e)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if (read_cred_file(path, &text, &len, e) == -1)
+		return -1;
+	rc = snmp_cred_parse(text, len, path, c, e);
+	explicit_bzero(text, len);
+	free(text);
+	return rc;
+}
+
+void
+snmp_cred_release(struct snmp_cred *c)
+{
+	if (!c)
+		return;
+	wipe_free(&c->community);
+	wipe_free(&c->auth_pass);
+	wipe_free(&c->priv_pass);
+	free(c->user);
+	memset(c, 0, sizeof(*c));
+}
+
+const char *
+snmp_version_name(enum snmp_version v)
+{
+	return (size_t)v < NELEM(version_names) ? version_names[v] : "?";
+}
+
+const char *
+snmp_level_name(enum snmp_seclevel l)
+{
+	return (size_t)l < NELEM(level_names) ? level_names[l] : "?";
+}
+
+const char *
+snmp_auth_name(enum snmp_auth a)
+{
+	return (size_t)a < NELEM(auth_names) ? auth_names[a] : "?";
+}
+
+const char *
+snmp_priv_name(enum snmp_priv p)
+{
+	return (size_t)p < NELEM(priv_names) ? priv_names[p] : "?";
+}
