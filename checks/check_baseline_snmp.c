@@ -521,7 +521,9 @@ on_log(int major, int minor, void *server_arg, void *client_arg)
 }
 
 /*
- * The library, set up to read no MIB files and keep no state. With
+ * The library, set up to read no MIB files and keep no state. /dev/null as
+ * the MIB and persistent directory: net-snmp opens cert_indexes there even
+ * with persistence off, and would create any other path (as root, in /). With
  * --credentials it reads no configuration either; without, net-snmp's own
  * snmp.conf files supply the defaults (defVersion, defCommunity,
  * defSecurityName, ...), as for its command-line tools.
@@ -538,14 +540,14 @@ snmp_setup(struct report *r, bool read_configs)
 		lh->pri_max = LOG_EMERG;
 	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, on_log, NULL);
 	setenv("MIBS", "", 1);
-	setenv("MIBDIRS", "/nonexistent/cyberbaseline", 1);
-	netsnmp_set_mib_directory("/nonexistent/cyberbaseline");
+	setenv("MIBDIRS", "/dev/null", 1);
+	netsnmp_set_mib_directory("/dev/null");
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, !read_configs);
 	netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_PERSISTENT_DIR,
-			      "/nonexistent/cyberbaseline");
+			      "/dev/null");
 	netsnmp_ds_set_int(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_OID_OUTPUT_FORMAT,
 			   NETSNMP_OID_OUTPUT_NUMERIC);
 	init_snmp("cyberbaseline");
