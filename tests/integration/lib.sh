@@ -147,3 +147,26 @@ start_ssh_peers() {
 	assert "weak sshd accepts connections on 127.0.0.1:$PEER_PORT" [ $? -eq 0 ]
 	WPORT=$PEER_PORT
 }
+
+# started NAME: asserts that the peer function just called succeeded; sets PORT.
+started() {
+	local rc=$?
+	assert "$1 peer started on 127.0.0.1:$PEER_PORT" [ "$rc" -eq 0 ]
+	PORT=$PEER_PORT
+}
+
+# controls_are WHAT RESULT STATE ID...: each control's result and state in $OUT.
+controls_are() {
+	local what=$1 res=$2 st=$3 id
+	shift 3
+	for id in "$@"; do
+		assert "$what: $id $res $st" control "$id" "$res" "$st"
+	done
+}
+
+# within SECONDS: the last run took at most that long (whole seconds).
+within() {
+	[ "$SECS" -le "$1" ] && return 0
+	echo "# took ${SECS}s"
+	return 1
+}

@@ -37,22 +37,6 @@ done
 BASIS=(TLS-001 TLS-003 TLS-004 TLS-005 TLS-006 TLS-007 TLS-008)
 UDVIDET=(TLS-002 TLS-009 TLS-010 TLS-011)
 
-# started NAME: asserts the peer function just called succeeded; sets PORT.
-started() {
-	local rc=$?
-	assert "$1 peer started on 127.0.0.1:$PEER_PORT" [ "$rc" -eq 0 ]
-	PORT=$PEER_PORT
-}
-
-# controls_are WHAT RESULT STATE ID...: each control's result and state in $OUT.
-controls_are() {
-	local what=$1 res=$2 st=$3 id
-	shift 3
-	for id in "$@"; do
-		assert "$what: $id $res $st" control "$id" "$res" "$st"
-	done
-}
-
 # line N: the Nth line of $OUT.
 line() { sed -n "${1}p" "$OUT"; }
 line_starts() {
@@ -61,12 +45,6 @@ line_starts() {
 	echo "# expected to start with: $2"
 	return 1
 }
-within() {
-	[ "$SECS" -le "$1" ] && return 0
-	echo "# took ${SECS}s"
-	return 1
-}
-
 CA=(--ca-file "$T/pki/ca.pem")
 
 # ---- modern: openssl s_server -----------------------------------------------
