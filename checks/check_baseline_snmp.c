@@ -54,14 +54,14 @@ static const char description[] =
 	"default communities (only the baseline's short list), SNMP v1/v2c left on,\n"
 	"SNMPv3 with strong algorithms and no weaker levels, firmware version, uptime,\n"
 	"NTP, asset identity, management listeners and authentication traps. Secrets\n"
-	"come only from --credentials FILE (or net-snmp's own snmp.conf), never from\n"
-	"the command line.";
+	"come only from --credentials FILE, never from the command line.";
 
 static const char help[] =
 	" --credentials=FILE\n"
 	"    SNMP credentials, lines of key=value: version, community, user,\n"
 	"    security-level, auth-protocol, auth-passphrase, priv-protocol,\n"
-	"    priv-passphrase; mode 600 (default: net-snmp's snmp.conf, if any)\n";
+	"    priv-passphrase; mode 600. Without it only \"public\" and the\n"
+	"    baseline's default communities are tried\n";
 
 enum { OPT_CREDENTIALS = 1000 };
 
@@ -145,7 +145,6 @@ struct probe {
 	struct deadline d;
 	char peer[300];		/* "udp:127.0.0.1:161" */
 	const struct snmp_cred *cred;	/* NULL: none given */
-	bool cred_from_conf;	/* the v3 user comes from net-snmp's snmp.conf */
 };
 
 static int
@@ -523,13 +522,11 @@ on_log(int major, int minor, void *server_arg, void *client_arg)
 /*
  * The library, set up to read no MIB files and keep no state. /dev/null as
  * the MIB and persistent directory: net-snmp opens cert_indexes there even
- * with persistence off, and would create any other path (as root, in /). With
- * --credentials it reads no configuration either; without, net-snmp's own
- * snmp.conf files supply the defaults (defVersion, defCommunity,
- * defSecurityName, ...), as for its command-line tools.
+ * with persistence off, and would create any other path (as root, in /). No
+ * configuration file is read: the credentials come from --credentials only.
  */
 static void
-snmp_setup(struct report *r, bool read_configs)
+snmp_setup(struct report *r)
 {
 	netsnmp_log_handler *lh;
 
@@ -545,7 +542,7 @@ snmp_setup(struct report *r, bool read_configs)
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, !read_configs);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
 	netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_PERSISTENT_DIR,
 			      "/dev/null");
 	netsnmp_ds_set_int(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_OID_OUTPUT_FORMAT,
@@ -1096,7 +1093,7 @@ main(int argc, char **argv)
 			report_fatal(&r, STATE_UNKNOWN, "%s", e.msg);
 		} else {
 			have_cred = t.credentials != NULL;
-			snmp_setup(&r, !have_cred);
+			snmp_setup(&r);
 			if (probe(&f, &o, &run, have_cred ? &cred : NULL, &r) == 0)
 				run_evaluate(&run, &f, &r);
 		}

@@ -10,9 +10,10 @@
 # dist/nagios/cyberbaseline.cfg and the service example from its comment; then
 # the daemon runs one forced check through the stub.
 #
-# Both checks, check_baseline_ssh and check_baseline_tls: with the defaults,
-# with every variable set, and in each example of the dist files. A variable
-# misspelt, or not passed as its option, makes a recorded argv differ.
+# Every check, check_baseline_ssh, check_baseline_tls and check_baseline_snmp:
+# with the defaults, with every variable set, and in each example of the dist
+# files. A variable misspelt, or not passed as its option, makes a recorded
+# argv differ.
 #
 # Needs the Debian packages icinga2-bin + icinga2-common and nagios4-core; each
 # half is skipped (TAP "# SKIP") when its daemon is not installed. The stubs are
@@ -50,7 +51,7 @@ group=$(id -gn)
 stubs() {
 	local c
 	mkdir -p "$1/plugins"
-	for c in ssh tls; do
+	for c in ssh tls snmp; do
 		cat >"$1/plugins/check_baseline_$c" <<-EOF
 		#!/bin/sh
 		out="$1/argv.$c.none" prev=
@@ -88,9 +89,12 @@ groups() {
 # --evidence left out, must get as far as loading the baseline: so every option
 # and value the daemon built is one the check accepts (a misspelt option or a
 # bad value ends in a usage error instead). Nothing is contacted: the run ends
-# before the probe.
+# before the probe. --credentials (SNMP) is kept but points at a missing file
+# in the temp dir, so that no real credentials file of this machine is read;
+# the check loads the baseline first, and should that order change, the
+# credentials error for that file is accepted too.
 real_checks() {
-	local f c args line bad=() seen=0
+	local f c args line bad=() seen=0 cred=$dir/missing-credentials.conf
 	for f in "$2"/argv.*.*; do
 		case $f in *.tmp | */argv.*.none) continue ;; esac
 		c=${f#"$2"/argv.}
@@ -98,13 +102,18 @@ real_checks() {
 		[ -x "build/rel/check_baseline_$c" ] || continue
 		args=()
 		while IFS= read -r line; do
-			case $line in -B | --evidence) read -r _ ;; *) args+=("$line") ;; esac
+			case $line in
+			-B | --evidence) read -r _ ;;
+			--credentials) read -r _ && args+=(--credentials "$cred") ;;
+			*) args+=("$line") ;;
+			esac
 		done <"$f"
 		seen=$((seen + 1))
 		line=$(timeout 10 "build/rel/check_baseline_$c" "${args[@]}" -B "$dir/missing.json" 2>&1 |
 			head -n 1)
 		case $line in
 		"BASELINE UNKNOWN - $c "*": cannot read baseline '$dir/missing.json'"*) ;;
+		"BASELINE UNKNOWN - $c "*": cannot read credentials '$cred'"*) ;;
 		*) bad+=("check_baseline_$c ${args[*]}: $line") ;;
 		esac
 	done
@@ -124,7 +133,7 @@ example() {
 }
 
 # ---------------------------------------------------------------- Icinga 2
-icinga_tests=14
+icinga_tests=19
 if ! command -v icinga2 >/dev/null 2>&1 || [ ! -e /usr/share/icinga2/include/itl ]; then
 	for _ in $(seq 1 $icinga_tests); do skip "icinga2 not installed (Debian: icinga2-bin icinga2-common)"; done
 else
@@ -144,7 +153,7 @@ else
 		# the examples from the file's own comment, as an operator would paste
 		# them; only their interval is shortened: Icinga's first check of a
 		# service comes at a random time within min(check_interval, 60 s)
-		for rule in baseline-ssh baseline-https baseline-smtp-starttls; do
+		for rule in baseline-ssh baseline-https baseline-smtp-starttls baseline-snmp; do
 			example "$CONF" "apply Service \"$rule\"" ' \*   ' |
 				sed 's/check_interval = .*/check_interval = 1s/'
 		done
@@ -165,6 +174,9 @@ else
 			vars.baseline_tls_sni = "portal.every-option.example"
 			vars.baseline_tls_starttls = "imap"
 			vars.baseline_tls_ca_file = "/etc/cyberbaseline/internal-ca.pem"
+			vars.baseline_snmp_address = "127.0.0.20"
+			vars.baseline_snmp_port = 1161
+			vars.baseline_snmp_credentials = "/etc/icinga2/cyberbaseline/snmp/every-option.example.conf"
 			vars.baseline_timeout = 15
 			vars.baseline_timeout_result = "critical"
 			vars.baseline_unreachable_result = "warning"
@@ -195,6 +207,11 @@ else
 			address = "127.0.0.5"
 			vars.smtp = true
 		}
+		object Host "sw-core-01.aarhus.dk" {
+			check_command = "dummy"
+			address = "127.0.0.6"
+			vars.snmp = true
+		}
 		apply Service "ssh-baseline-test" {
 			check_command = "baseline_ssh"
 			check_interval = 1s
@@ -202,6 +219,11 @@ else
 		}
 		apply Service "tls-baseline-test" {
 			check_command = "baseline_tls"
+			check_interval = 1s
+			assign where host.name in [ "defaults.example", "v6only.example", "every-option.example" ]
+		}
+		apply Service "snmp-baseline-test" {
+			check_command = "baseline_snmp"
 			check_interval = 1s
 			assign where host.name in [ "defaults.example", "v6only.example", "every-option.example" ]
 		}
@@ -227,6 +249,8 @@ else
 		"20 30" "$(timeouts baseline_ssh)"
 	check "Icinga resolves baseline_tls to -t 30 under a 40 s command timeout" \
 		"30 40" "$(timeouts baseline_tls)"
+	check "Icinga resolves baseline_snmp to -t 10 under a 20 s command timeout" \
+		"10 20" "$(timeouts baseline_snmp)"
 
 	# The validation must be able to fail: a copy without its last brace.
 	sed '$d' "$CONF" | sed '$d' >"$ic/broken.conf"
@@ -255,7 +279,7 @@ else
 		ssh defaults.example "-H 127.0.0.1 --host-name defaults.example -t 20"
 	check_argv "Icinga passes address6 as -H when the host has no IPv4 address" \
 		ssh v6only.example "-H ::1 --host-name v6only.example -t 20"
-	check_argv "Icinga passes every baseline_* and baseline_ssh_* variable as its option (and no baseline_tls_*)" \
+	check_argv "Icinga passes every baseline_* and baseline_ssh_* variable as its option (and no baseline_tls_*, baseline_snmp_*)" \
 		ssh every-option.example "-H 127.0.0.2 -p 2222 $shared"
 	check_argv "the example apply rule from the file's comment runs with its variables" \
 		ssh linux.example \
@@ -264,7 +288,7 @@ else
 		tls defaults.example "-H 127.0.0.1 --host-name defaults.example -t 30"
 	check_argv "Icinga passes address6 as -H to baseline_tls when the host has no IPv4 address" \
 		tls v6only.example "-H ::1 --host-name v6only.example -t 30"
-	check_argv "Icinga passes every baseline_* and baseline_tls_* variable as its option (and no baseline_ssh_*)" \
+	check_argv "Icinga passes every baseline_* and baseline_tls_* variable as its option (and no baseline_ssh_*, baseline_snmp_*)" \
 		tls every-option.example \
 		"-H 127.0.0.2 -p 8443 --sni portal.every-option.example --starttls imap --ca-file /etc/cyberbaseline/internal-ca.pem $shared"
 	check_argv "the example HTTPS apply rule runs baseline_tls with the host's name as --sni" \
@@ -273,6 +297,16 @@ else
 	check_argv "the example SMTP apply rule runs baseline_tls with -p 25 --starttls smtp" \
 		tls mail.aarhus.dk \
 		"-H 127.0.0.5 -p 25 --starttls smtp --sni mail.aarhus.dk --evidence /var/lib/cyberbaseline/evidence-tls.jsonl --host-name mail.aarhus.dk --waivers /etc/cyberbaseline/waivers.json -c 75: -t 30"
+	check_argv "Icinga runs baseline_snmp with the defaults: -H address, --host-name, -t 10" \
+		snmp defaults.example "-H 127.0.0.1 --host-name defaults.example -t 10"
+	check_argv "Icinga passes address6 as -H to baseline_snmp when the host has no IPv4 address" \
+		snmp v6only.example "-H ::1 --host-name v6only.example -t 10"
+	check_argv "Icinga passes every baseline_* and baseline_snmp_* variable as its option (and no baseline_ssh_*, baseline_tls_*)" \
+		snmp every-option.example \
+		"-H 127.0.0.20 -p 1161 --credentials /etc/icinga2/cyberbaseline/snmp/every-option.example.conf $shared"
+	check_argv "the example SNMP apply rule runs baseline_snmp with the host's own credentials file" \
+		snmp sw-core-01.aarhus.dk \
+		"-H 127.0.0.6 --credentials /etc/icinga2/cyberbaseline/snmp/sw-core-01.aarhus.dk.conf --evidence /var/lib/cyberbaseline/evidence-snmp.jsonl --host-name sw-core-01.aarhus.dk --waivers /etc/cyberbaseline/waivers.json -c 75: -t 10"
 	real_checks "the real checks parse every command line Icinga built" "$ic"
 	grep -qiE 'critical/' "$ic/daemon.log" && grep -iE 'critical/' "$ic/daemon.log" | head -3 | sed 's/^/# /'
 fi
@@ -296,33 +330,36 @@ else
 		"missing: ${missing[*]}"
 fi
 
-# Every option of the TLS check's own longopts must be an argument of the
-# baseline_tls object, taken from baseline_tls_<option with - as _>: `value`
-# for an option with an argument, `set_if` for a flag.
-tls_cmd=$(sed -n '/^object CheckCommand "baseline_tls" {/,/^}/p' "$CONF")
-missing=()
-found=0
-while read -r o has; do
-	found=$((found + 1))
-	attr=value
-	[ "$has" = no_argument ] && attr=set_if
-	want="$attr = \"\$baseline_tls_${o//-/_}\$\""
-	echo "$tls_cmd" | sed -n "/^[[:space:]]*\"--$o\" = {/,/^[[:space:]]*}/p" |
-		sed 's/^[[:space:]]*//' | grep -qxF "$want" || missing+=("--$o ($want)")
-done < <(sed -n '/static const struct option longopts\[\] = {/,/};/p' checks/check_baseline_tls.c |
-	 sed -nE 's/^[[:space:]]*\{ "([a-z0-9-]+)", ([a-z_]+),.*/\1 \2/p')
-if [ "$found" -eq 0 ]; then
-	nok "baseline_tls offers every option of checks/check_baseline_tls.c's longopts" \
-		"no longopts found in checks/check_baseline_tls.c"
-elif [ ${#missing[@]} -eq 0 ]; then
-	ok "baseline_tls offers every option of checks/check_baseline_tls.c's longopts ($found)"
-else
-	nok "baseline_tls offers every option of checks/check_baseline_tls.c's longopts" \
-		"missing: ${missing[*]}"
-fi
+# Every option of a check's own longopts must be an argument of its
+# baseline_<check> object, taken from baseline_<check>_<option with - as _>:
+# `value` for an option with an argument, `set_if` for a flag.
+own_options() {	# check
+	local c=$1 cmd o has attr want missing=() found=0
+	cmd=$(sed -n "/^object CheckCommand \"baseline_$c\" {/,/^}/p" "$CONF")
+	while read -r o has; do
+		found=$((found + 1))
+		attr=value
+		[ "$has" = no_argument ] && attr=set_if
+		want="$attr = \"\$baseline_${c}_${o//-/_}\$\""
+		echo "$cmd" | sed -n "/^[[:space:]]*\"--$o\" = {/,/^[[:space:]]*}/p" |
+			sed 's/^[[:space:]]*//' | grep -qxF "$want" || missing+=("--$o ($want)")
+	done < <(sed -n '/static const struct option longopts\[\] = {/,/};/p' "checks/check_baseline_$c.c" |
+		 sed -nE 's/^[[:space:]]*\{ "([a-z0-9-]+)", ([a-z_]+),.*/\1 \2/p')
+	if [ "$found" -eq 0 ]; then
+		nok "baseline_$c offers every option of checks/check_baseline_$c.c's longopts" \
+			"no longopts found in checks/check_baseline_$c.c"
+	elif [ ${#missing[@]} -eq 0 ]; then
+		ok "baseline_$c offers every option of checks/check_baseline_$c.c's longopts ($found)"
+	else
+		nok "baseline_$c offers every option of checks/check_baseline_$c.c's longopts" \
+			"missing: ${missing[*]}"
+	fi
+}
+own_options tls
+own_options snmp
 
 # ---------------------------------------------------------------- Nagios 4
-nagios_tests=6
+nagios_tests=7
 if ! command -v nagios4 >/dev/null 2>&1; then
 	for _ in $(seq 1 $nagios_tests); do skip "nagios4 not installed (Debian: nagios4-core)"; done
 else
@@ -404,6 +441,10 @@ else
 			hostgroup_name	mail-servers
 			alias		Mail servers
 		}
+		define hostgroup {
+			hostgroup_name	network-devices
+			alias		Network devices
+		}
 		define host {
 			name			test-host
 			register		0
@@ -429,6 +470,12 @@ else
 			host_name		mail.aarhus.dk
 			address			127.0.0.5
 			hostgroups		mail-servers
+		}
+		define host {
+			use			test-host
+			host_name		sw-core-01.aarhus.dk
+			address			127.0.0.6
+			hostgroups		network-devices
 		}
 		EOF
 		# the examples from the file's own comments, as an operator would paste them
@@ -461,7 +508,8 @@ else
 		printf '[%s] SCHEDULE_FORCED_SVC_CHECK;%s;%s\n' \
 			"$now" web01.aarhus.dk "baseline-ssh;$now" \
 			"$now" www.aarhus.dk "baseline-https;$now" \
-			"$now" mail.aarhus.dk "baseline-smtp-starttls;$now" >"$ng/nagios.cmd"
+			"$now" mail.aarhus.dk "baseline-smtp-starttls;$now" \
+			"$now" sw-core-01.aarhus.dk "baseline-snmp;$now" >"$ng/nagios.cmd"
 	check "Nagios runs the example service with -H, -p \$ARG1\$, --host-name and \$ARG2\$ split into options" \
 		"-H 127.0.0.1 -p 22 --host-name web01.aarhus.dk --waivers /etc/cyberbaseline/waivers.json --evidence /var/lib/cyberbaseline/evidence-ssh.jsonl" \
 		"$(argv_of "$ng" ssh web01.aarhus.dk)"
@@ -471,6 +519,9 @@ else
 	check "Nagios runs the example SMTP service: check_baseline_tls -p 25 --starttls smtp" \
 		"-H 127.0.0.5 -p 25 --host-name mail.aarhus.dk --starttls smtp --sni mail.aarhus.dk -t 30 --waivers /etc/cyberbaseline/waivers.json --evidence /var/lib/cyberbaseline/evidence-tls.jsonl" \
 		"$(argv_of "$ng" tls mail.aarhus.dk)"
+	check "Nagios runs the example SNMP service: check_baseline_snmp -p 161, the host's own --credentials file" \
+		"-H 127.0.0.6 -p 161 --host-name sw-core-01.aarhus.dk --credentials /etc/nagios4/cyberbaseline/snmp/sw-core-01.aarhus.dk.conf --waivers /etc/cyberbaseline/waivers.json --evidence /var/lib/cyberbaseline/evidence-snmp.jsonl" \
+		"$(argv_of "$ng" snmp sw-core-01.aarhus.dk)"
 	real_checks "the real checks parse every command line Nagios built" "$ng"
 fi
 
