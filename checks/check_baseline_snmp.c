@@ -658,8 +658,8 @@ scalar_facts(struct facts *f, netsnmp_pdu *const *resp, const struct opts *o)
 	else
 		facts_set_error(f, "snmp.ntp_stratum", "NTP-MIB ntpEntStatusStratum.0: %s",
 				WHY(S_NTP_STRATUM));
-	if ((s = var_text(v[S_NTP_SOURCE])) != NULL)
-		facts_set_str(f, "snmp.ntp_source", s);
+	if ((s = var_text(v[S_NTP_SOURCE])) != NULL)	/* a list of one, for patterns */
+		facts_set_list(f, "snmp.ntp_source", (const char *const *)&s, 1);
 	else
 		facts_set_error(f, "snmp.ntp_source", "NTP-MIB ntpEntStatusActiveRefSourceName.0: %s",
 				WHY(S_NTP_SOURCE));

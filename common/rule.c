@@ -139,7 +139,11 @@ kind_mismatch(enum kind k, const struct jv *v)
 	return NULL;
 }
 
-/* A version table: an array of {"match": ERE, "minimum": string, "note": string}. */
+/*
+ * A version table: an array of {"match": ERE, "minimum": string, "note":
+ * string, "extract": ERE}. "extract" (optional) has one capture group: the
+ * version compared is what it captures from the fact, not the whole fact.
+ */
 static int
 check_table(const struct jv *t, const char *what, const char *path, const char *name,
 	    struct errmsg *e)
@@ -164,7 +168,7 @@ check_table(const struct jv *t, const char *what, const char *path, const char *
 		}
 		for (k = 0; k < row->n; k++)
 			if (strcmp(row->keys[k], "match") && strcmp(row->keys[k], "minimum") &&
-			    strcmp(row->keys[k], "note")) {
+			    strcmp(row->keys[k], "note") && strcmp(row->keys[k], "extract")) {
 				errmsg_set(e, "%s: tables.%s[%zu]: unknown key '%s'", what, name, i,
 					   row->keys[k]);
 				return -1;
@@ -175,6 +179,22 @@ check_table(const struct jv *t, const char *what, const char *path, const char *
 			return -1;
 		}
 		regfree(&re);
+		m = jv_get(row, "extract");
+		if (m && (m->type != JV_STRING || regcomp(&re, m->s, REG_EXTENDED) != 0)) {
+			errmsg_set(e, "%s: tables.%s[%zu].extract: invalid regular expression", what,
+				   name, i);
+			return -1;
+		}
+		if (m) {
+			bool one = re.re_nsub == 1;
+
+			regfree(&re);
+			if (!one) {
+				errmsg_set(e, "%s: tables.%s[%zu].extract: needs exactly one capture group",
+					   what, name, i);
+				return -1;
+			}
+		}
 	}
 	return 0;
 }
@@ -536,9 +556,9 @@ type_word(enum fact_type t)
 	return w[t];
 }
 
-/* The minimum version for a string from a table; NULL when no row matches. */
-static const char *
-table_minimum(const struct jv *t, const char *s)
+/* The row of a version table whose match fits s; NULL when none does. */
+static const struct jv *
+table_row(const struct jv *t, const char *s)
 {
 	size_t i;
 
@@ -552,9 +572,33 @@ table_minimum(const struct jv *t, const char *s)
 		rc = regexec(&re, s, 0, NULL, 0);
 		regfree(&re);
 		if (rc == 0)
-			return jv_get(&t->items[i], "minimum")->s;
+			return &t->items[i];
 	}
 	return NULL;
+}
+
+/*
+ * The version to compare from fact s by row's "extract" (the first capture),
+ * into buf; s itself without it. NULL when "extract" finds nothing.
+ */
+static const char *
+row_version(const struct jv *row, const char *s, char *buf, size_t n)
+{
+	const struct jv *x = row ? jv_get(row, "extract") : NULL;
+	regmatch_t m[2];
+	regex_t re;
+	int rc;
+
+	if (!x)
+		return s;
+	if (regcomp(&re, x->s, REG_EXTENDED) != 0)
+		return NULL;
+	rc = regexec(&re, s, 2, m, 0);
+	regfree(&re);
+	if (rc != 0 || m[1].rm_so < 0)
+		return NULL;
+	snprintf(buf, n, "%.*s", (int)(m[1].rm_eo - m[1].rm_so), s + m[1].rm_so);
+	return buf;
 }
 
 static enum tri
@@ -650,11 +694,18 @@ eval_leaf(const struct rule *r, const struct rule_env *env, const struct facts *
 		break;
 	case RULE_VERSION_GE:
 	case RULE_VERSION_LT: {
-		const char *min;
+		const struct jv *row = NULL;
+		const char *min, *have;
+		char buf[256];
 
 		if (fa->type != FACT_STR)
 			break;
-		min = r->src == SRC_TABLE ? table_minimum(env_table(env, r->name), fa->s) : v->s;
+		if (r->src == SRC_TABLE) {
+			row = table_row(env_table(env, r->name), fa->s);
+			min = row ? jv_get(row, "minimum")->s : NULL;
+		} else {
+			min = v->s;
+		}
 		if (!min) {
 			observe(observed, fa, NULL, NULL);
 			unknown(why, "no minimum version known for '%s' in table '%s'", fa->s,
@@ -662,9 +713,18 @@ eval_leaf(const struct rule *r, const struct rule_env *env, const struct facts *
 			sbuf_release(&hits);
 			return TRI_UNKNOWN;
 		}
-		c = version_cmp(fa->s, min);
+		if (!(have = row_version(row, fa->s, buf, sizeof(buf)))) {
+			observe(observed, fa, NULL, NULL);
+			unknown(why, "cannot find a version in '%s' with the 'extract' of table '%s'",
+				fa->s, r->name);
+			sbuf_release(&hits);
+			return TRI_UNKNOWN;
+		}
+		c = version_cmp(have, min);
 		res = r->op == RULE_VERSION_GE ? c >= 0 : c < 0;
-		if (r->src == SRC_TABLE)
+		if (r->src == SRC_TABLE && have != fa->s)
+			sbuf_addf(&hits, "(version %s, minimum %s)", have, min);
+		else if (r->src == SRC_TABLE)
 			sbuf_addf(&hits, "(minimum %s)", min);
 		break;
 	}

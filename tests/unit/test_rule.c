@@ -29,6 +29,8 @@ setup(void **state)
 	facts_set_str(&F, "ssh.protocol", "2.0");
 	facts_set_str(&F, "ssh.version", "OpenSSH_9.2p1 Debian-2+deb12u3");
 	facts_set_int(&F, "bits", 2048);
+	facts_set_str(&F, "ios_new", "1.3.6.1.4.1.9.1.1208 Cisco IOS Software, C2960X Software, Version 15.2(7)E8, RELEASE SOFTWARE (fc1)");
+	facts_set_str(&F, "ios_old", "1.3.6.1.4.1.9.1.716 Cisco IOS Software, C2960 Software, Version 12.2(55)SE7, RELEASE SOFTWARE (fc1)");
 	facts_set_num(&F, "ratio", 0.5);
 	facts_set_bool(&F, "enabled", true);
 	facts_set_error(&F, "broken", "permission denied reading '%s'", "/etc/x");
@@ -47,7 +49,11 @@ static const char tables_json[] =
 	"{\"min\": [{\"match\": \"^OpenSSH_9\\\\.2p1 Debian-\", \"minimum\": \"OpenSSH_9.2p1 Debian-2+deb12u3\"},"
 	"           {\"match\": \"^OpenSSH_\", \"minimum\": \"OpenSSH_9.8p1\"}],"
 	" \"min_hi\": [{\"match\": \"^OpenSSH_\", \"minimum\": \"OpenSSH_9.2p1 Debian-2+deb12u4\"}],"
-	" \"none\": [{\"match\": \"^dropbear\", \"minimum\": \"dropbear_2022.83\"}]}";
+	" \"none\": [{\"match\": \"^dropbear\", \"minimum\": \"dropbear_2022.83\"}],"
+	" \"ios\": [{\"match\": \"Cisco IOS\", \"extract\": \"Version ([0-9A-Za-z.()]+)\", \"minimum\": \"15.2(4)E10\"}],"
+	" \"ios_miss\": [{\"match\": \"Cisco IOS\", \"extract\": \"Release ([0-9.]+)\", \"minimum\": \"1\"}],"
+	" \"bad_x\": [{\"match\": \"x\", \"extract\": \"(\", \"minimum\": \"1\"}],"
+	" \"no_group\": [{\"match\": \"x\", \"extract\": \"x\", \"minimum\": \"1\"}]}";
 
 static const char params_json[] = "{\"weak\": [\"diffie-hellman-group1-sha1\", \"diffie-hellman-group14-sha1\"],"
 				   " \"bits\": 3072}";
@@ -91,6 +97,11 @@ static const struct row rows[] = {
 	{ "{\"op\":\"version_ge\",\"fact\":\"ssh.version\",\"table\":\"min\"}", TRI_TRUE },
 	{ "{\"op\":\"version_ge\",\"fact\":\"ssh.version\",\"table\":\"min_hi\"}", TRI_FALSE },
 	{ "{\"op\":\"version_ge\",\"fact\":\"ssh.version\",\"table\":\"none\"}", TRI_UNKNOWN },
+	/* "extract": the version compared is the capture, Cisco's 15.2(7)E8 > 15.2(4)E10 > 12.2(55)SE7 */
+	{ "{\"op\":\"version_ge\",\"fact\":\"ios_new\",\"table\":\"ios\"}", TRI_TRUE },
+	{ "{\"op\":\"version_ge\",\"fact\":\"ios_old\",\"table\":\"ios\"}", TRI_FALSE },
+	{ "{\"op\":\"version_lt\",\"fact\":\"ios_old\",\"table\":\"ios\"}", TRI_TRUE },
+	{ "{\"op\":\"version_ge\",\"fact\":\"ios_new\",\"table\":\"ios_miss\"}", TRI_UNKNOWN },
 	{ "{\"op\":\"version_lt\",\"fact\":\"ssh.version\",\"value\":\"OpenSSH_10.0\"}", TRI_TRUE },
 	/* missing and broken facts: unknown, never pass */
 	{ "{\"op\":\"eq\",\"fact\":\"nope\",\"value\":1}", TRI_UNKNOWN },
@@ -142,8 +153,8 @@ static void
 test_eval_table(void **state)
 {
 	struct param params[4];
-	const char *tnames[4];
-	const struct jv *tables[4];
+	const char *tnames[8];
+	const struct jv *tables[8];
 	struct jv *pdoc, *tdoc;
 	struct rule_env env;
 	size_t i;
@@ -194,8 +205,8 @@ test_why_once(void **state)
 		  "fact 'nope' was not gathered; fact 'nop' was not gathered" },
 	};
 	struct param params[4];
-	const char *tnames[4];
-	const struct jv *tables[4];
+	const char *tnames[8];
+	const struct jv *tables[8];
 	struct jv *pdoc, *tdoc, *doc;
 	struct rule_env env;
 	struct errmsg e;
@@ -238,6 +249,8 @@ static const struct bad bads[] = {
 	{ "{\"op\":\"ge\",\"fact\":\"x\",\"param\":\"weak\"}", "b: controls[3].rule.param: parameter 'weak' is not a number" },
 	{ "{\"op\":\"version_ge\",\"fact\":\"x\",\"table\":\"nope\"}", "b: controls[3].rule.table: no table 'nope' in the baseline" },
 	{ "{\"op\":\"eq\",\"fact\":\"x\",\"table\":\"min\"}", "b: controls[3].rule.table: only version_ge and version_lt take a table name" },
+	{ "{\"op\":\"version_ge\",\"fact\":\"x\",\"table\":\"bad_x\"}", "b: tables.bad_x[0].extract: invalid regular expression" },
+	{ "{\"op\":\"version_ge\",\"fact\":\"x\",\"table\":\"no_group\"}", "b: tables.no_group[0].extract: needs exactly one capture group" },
 	{ "{\"op\":\"all\",\"rules\":[]}", "b: controls[3].rule.rules: expected an array of 1 to 64 rules" },
 	{ "{\"op\":\"all\",\"rules\":[{\"op\":\"eq\",\"fact\":\"x\",\"value\":1,\"colour\":1}]}", "b: controls[3].rule.rules[0]: unknown key 'colour'" },
 	{ "{\"op\":\"all\",\"fact\":\"x\",\"rules\":[{\"op\":\"present\",\"fact\":\"x\"}]}", "b: controls[3].rule: 'all' takes only \"rules\"" },
@@ -250,8 +263,8 @@ static void
 test_load_errors(void **state)
 {
 	struct param params[4];
-	const char *tnames[4];
-	const struct jv *tables[4];
+	const char *tnames[8];
+	const struct jv *tables[8];
 	struct jv *pdoc, *tdoc;
 	struct rule_env env;
 	size_t i;

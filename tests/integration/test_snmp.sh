@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# check_baseline_snmp against real net-snmp agents and hostile UDP peers,
+# loopback only (the peers are in scripts/peers.sh):
+#
+#   hardened  snmpd with one SNMPv3 user (SHA-256/AES, authPriv only), no
+#             community, sysContact/sysLocation set, a current Cisco IOS
+#             sysDescr; net-snmp has no NTP-MIB
+#   weak      snmpd with "public" and "private" (v1/v2c), a v3 user allowed
+#             at noAuthNoPriv (MD5/DES), an empty sysContact, an old IOS
+#   hostile   Python: silent, wrong value types, a 65000-byte answer,
+#             malformed BER
+#
+# Every control is asserted by id in the JSON output, the exit code and the
+# first line in the plugin output; stderr must stay empty, and no pass phrase
+# or community of the credentials files may appear in any output or evidence.
+# Prints TAP.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build/rel}
+CHECK=$BUILD/check_baseline_snmp
+
+# shellcheck source=tests/integration/lib.sh
+. tests/integration/lib.sh
+
+if [ ! -x /usr/sbin/snmpd ]; then
+	not_ok "prerequisite /usr/sbin/snmpd exists (scripts/install-deps)"
+	echo "1..$n"
+	exit 1
+fi
+
+# no_secrets FILE...: none of the pass phrases and communities of the
+# credentials files appears in the files given.
+no_secrets() {
+	local f s
+	for s in "${SECRETS[@]}"; do
+		for f in "$@"; do
+			if grep -qF -- "$s" "$f"; then
+				echo "# a secret of a credentials file appears in $f"
+				return 1
+			fi
+		done
+	done
+}
+secrets_of() {
+	sed -n 's/^[[:space:]]*\(community\|auth-passphrase\|priv-passphrase\)[[:space:]]*=[[:space:]]*//p' "$1"
+}
+
+# What SNMP-009 must say about this machine: its TCP listeners, which snmpd
+# reports from /proc/net/tcp and tcp6. CRITICAL with 23, WARNING with 80
+# but not 443, else PASS.
+snmp009_expected() {
+	"$PY" - <<'EOF'
+ports = set()
+for f in ("/proc/net/tcp", "/proc/net/tcp6"):
+    try:
+        for line in open(f).readlines()[1:]:
+            parts = line.split()
+            if parts[3] == "0A":
+                ports.add(int(parts[1].rsplit(":", 1)[1], 16))
+    except OSError:
+        pass
+if 23 in ports:
+    print("FAIL CRITICAL")
+elif 80 in ports and 443 not in ports:
+    print("FAIL WARNING")
+else:
+    print("PASS OK")
+EOF
+}
+
+SECRETS=()
+BASIS_ALL=(SNMP-001 SNMP-002 SNMP-004 SNMP-005 SNMP-007 SNMP-008)
+
+# ---- hardened ---------------------------------------------------------------
+
+peer_snmp_hardened
+started "hardened snmpd"
+HD=$T/snmp-hardened
+mapfile -t s < <(secrets_of "$HD/credentials")
+SECRETS+=("${s[@]}")
+assert "the hardened credentials file has its pass phrases" [ "${#s[@]}" -ge 2 ]
+
+run hardened-json -H 127.0.0.1 -p "$PORT" --credentials "$HD/credentials" \
+	--host-name sw-core-01 --output-format json --evidence "$T/evidence.jsonl"
+assert "hardened: exit 3 (NTP-MIB absent: not evaluated, never passed)" rc_is 3
+assert "hardened: stderr empty" stderr_empty
+controls_are "hardened" PASS OK SNMP-001 SNMP-002 SNMP-004 SNMP-005 SNMP-008
+controls_are "hardened (net-snmp has no NTP-MIB)" ERROR UNKNOWN SNMP-007
+assert "hardened: the reason names the NTP-MIB" grep -q 'NTP-MIB.*noSuchObject' "$OUT"
+
+run hardened -H 127.0.0.1 -p "$PORT" --credentials "$HD/credentials" --host-name sw-core-01
+assert "hardened: exit 3" rc_is 3
+assert "hardened: first line: nothing failed, SNMP-007 not evaluated" \
+	line1_is "BASELINE UNKNOWN - snmp 127.0.0.1:$PORT: 1 of 6 controls not evaluated: SNMP-007 "
+assert "hardened: stderr empty" stderr_empty
+
+run hardened-udvidet -H 127.0.0.1 -p "$PORT" --credentials "$HD/credentials" \
+	--host-name sw-core-01 -P udvidet --output-format json
+controls_are "hardened, udvidet" PASS OK SNMP-006 SNMP-010
+controls_are "hardened, udvidet (no community to try v1/v2c with)" ERROR UNKNOWN SNMP-003
+read -r want009 state009 < <(snmp009_expected)
+controls_are "hardened, udvidet: this machine's listeners (by /proc/net/tcp)" "$want009" "$state009" SNMP-009
+
+run wrongpass -H 127.0.0.1 -p "$PORT" --credentials "$HD/credentials-wrongpass"
+assert "wrong v3 pass phrase: exit 3" rc_is 3
+assert "wrong v3 pass phrase: UNKNOWN naming authentication" \
+	line1_is "BASELINE UNKNOWN - snmp 127.0.0.1:$PORT: SNMPv3 authentication failed for user 'cbmon' at authPriv: wrong digest"
+assert "wrong v3 pass phrase: stderr empty" stderr_empty
+mapfile -t s < <(secrets_of "$HD/credentials-wrongpass")
+SECRETS+=("${s[@]}")
+
+run nocred -H 127.0.0.1 -p "$PORT" --output-format json
+assert "hardened without credentials: exit 3" rc_is 3
+controls_are "hardened without credentials" PASS OK SNMP-001 SNMP-002
+controls_are "hardened without credentials" ERROR UNKNOWN SNMP-004 SNMP-005 SNMP-008
+
+# ---- weak ---------------------------------------------------------------------
+
+peer_snmp_weak
+started "weak snmpd"
+WD=$T/snmp-weak
+mapfile -t s < <(secrets_of "$WD/credentials-v3")
+SECRETS+=("${s[@]}")
+
+run weak-json -H 127.0.0.1 -p "$PORT" --credentials "$WD/credentials-v3" -P udvidet --output-format json \
+	--evidence "$T/evidence.jsonl"
+assert "weak: exit 2" rc_is 2
+assert "weak: stderr empty" stderr_empty
+controls_are "weak" FAIL CRITICAL SNMP-001 SNMP-002 SNMP-004 SNMP-005
+controls_are "weak" FAIL WARNING SNMP-003 SNMP-008 SNMP-010
+assert "weak: 'private' is named" grep -q 'snmp.default_communities_answering includes private' "$OUT"
+assert "weak: MD5 and noAuthNoPriv are seen" grep -q 'snmp.v3_auth_protocol=MD5' "$OUT"
+
+run weak -H 127.0.0.1 -p "$PORT" --credentials "$WD/credentials-v3"
+assert "weak, basis: exit 2" rc_is 2
+assert "weak: first line CRITICAL naming SNMP-001" \
+	line1_is "BASELINE CRITICAL - snmp 127.0.0.1:$PORT: 5 of 6 controls failed (4 critical, 1 warning), 1 not evaluated: SNMP-001 "
+assert "weak: SNMP-001 is the first result line" grep -qm1 '^\[CRITICAL\] SNMP-001 ' "$OUT"
+
+run weak-v2c -H 127.0.0.1 -p "$PORT" --credentials "$WD/credentials" --output-format json
+assert "weak with the v2c community: exit 2" rc_is 2
+controls_are "weak with the v2c community (no v3 user to test)" ERROR UNKNOWN SNMP-004
+controls_are "weak with the v2c community: the data read with it" FAIL CRITICAL SNMP-005
+
+# ---- secrets ------------------------------------------------------------------
+
+assert "no pass phrase or community in any output" no_secrets "$T"/*.out
+assert "no pass phrase or community in the evidence" no_secrets "$T/evidence.jsonl"
+assert "the evidence has both runs" [ "$(wc -l <"$T/evidence.jsonl")" -eq 2 ]
+
+# ---- hostile peers ----------------------------------------------------------
+
+peer_snmp_hostile silent
+started "silent UDP peer"
+run silent -H 127.0.0.1 -p "$PORT" -t 2 --credentials "$HD/credentials"
+assert "silent: exit 3" rc_is 3
+assert "silent: the line says nothing answered" \
+	line1_is "BASELINE UNKNOWN - snmp 127.0.0.1:$PORT: no SNMP answer from 127.0.0.1:$PORT"
+assert "silent: within -t (2 s)" within 2
+assert "silent: stderr empty" stderr_empty
+run silent-crit -H 127.0.0.1 -p "$PORT" -t 1 --unreachable-result critical
+assert "silent, --unreachable-result critical: exit 2" rc_is 2
+
+peer_snmp_hostile wrongtype
+started "wrong-type peer"
+run wrongtype -H 127.0.0.1 -p "$PORT" -t 3 --output-format json
+assert "wrong types: exit 2 (it answers 'public')" rc_is 2
+assert "wrong types: stderr empty" stderr_empty
+controls_are "wrong types" FAIL CRITICAL SNMP-001
+controls_are "wrong types: values of the wrong type are not evaluated" ERROR UNKNOWN SNMP-005 SNMP-008
+assert "wrong types: the reason says so" grep -q 'wrong type' "$OUT"
+
+peer_snmp_hostile oversized
+started "oversized peer"
+run oversized -H 127.0.0.1 -p "$PORT" -t 3 --output-format json
+assert "65000-byte answer: ends with a verdict (exit 2 or 3)" [ "$RC" -eq 2 -o "$RC" -eq 3 ]
+assert "65000-byte answer: stderr empty" stderr_empty
+assert "65000-byte answer: within -t (3 s)" within 3
+assert "65000-byte answer: the output stays under --max-output" [ "$(wc -c <"$OUT")" -le 9000 ]
+
+peer_snmp_hostile malformed
+started "malformed peer"
+run malformed -H 127.0.0.1 -p "$PORT" -t 2
+assert "malformed BER: exit 3" rc_is 3
+assert "malformed BER: nothing valid came back" \
+	line1_is "BASELINE UNKNOWN - snmp 127.0.0.1:$PORT: no SNMP answer from 127.0.0.1:$PORT"
+assert "malformed BER: within -t (2 s)" within 2
+assert "malformed BER: stderr empty" stderr_empty
+
+# ---- bad input ----------------------------------------------------------------
+
+printf 'version = 2c\ncommunity = s3cr3t-community\n' >"$T/open.cred"
+chmod 644 "$T/open.cred"
+run open-cred -H 127.0.0.1 -p "$PORT" --credentials "$T/open.cred"
+assert "a credentials file readable by others: exit 3" rc_is 3
+assert "a credentials file readable by others: the line says so" \
+	line1_is "BASELINE UNKNOWN - snmp 127.0.0.1:$PORT: credentials '$T/open.cred': readable by group or others (mode 0644), chmod 600 it"
+assert "a credentials file readable by others: its community is not shown" \
+	bash -c "! grep -q s3cr3t-community '$OUT'"
+run missing-cred -H 127.0.0.1 -p "$PORT" --credentials "$T/nope.cred"
+assert "a missing credentials file: exit 3" rc_is 3
+assert "a missing credentials file: stderr empty" stderr_empty
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
