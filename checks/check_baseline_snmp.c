@@ -145,6 +145,12 @@ struct probe {
 	struct deadline d;
 	char peer[300];		/* "udp:127.0.0.1:161" */
 	const struct snmp_cred *cred;	/* NULL: none given */
+	/*
+	 * The user's keys from its pass phrases (RFC 3414 A.2: a megabyte of
+	 * hashing each), derived once and copied into every session.
+	 */
+	u_char auth_ku[USM_AUTH_KU_LEN], priv_ku[USM_PRIV_KU_LEN];
+	size_t auth_ku_len, priv_ku_len;
 };
 
 static int
@@ -267,10 +273,16 @@ req_open(struct probe *p, struct req *q)
 			}
 			s.securityAuthProto = proto;
 			s.securityAuthProtoLen = len;
-			s.securityAuthKeyLen = USM_AUTH_KU_LEN;
-			if (generate_Ku(proto, (u_int)len, (const u_char *)c->auth_pass,
-					strlen(c->auth_pass), s.securityAuthKey,
-					&s.securityAuthKeyLen) != SNMPERR_SUCCESS) {
+			if (p->auth_ku_len == 0) {
+				p->auth_ku_len = sizeof(p->auth_ku);
+				if (generate_Ku(proto, (u_int)len, (const u_char *)c->auth_pass,
+						strlen(c->auth_pass), p->auth_ku,
+						&p->auth_ku_len) != SNMPERR_SUCCESS)
+					p->auth_ku_len = 0;
+			}
+			memcpy(s.securityAuthKey, p->auth_ku, p->auth_ku_len);
+			s.securityAuthKeyLen = p->auth_ku_len;
+			if (p->auth_ku_len == 0) {
 				snprintf(q->err, sizeof(q->err), "this net-snmp cannot do %s",
 					 snmp_auth_name(c->auth));
 				q->state = RQ_FAILED;
@@ -279,11 +291,16 @@ req_open(struct probe *p, struct req *q)
 		}
 		if (q->level == SNMP_SEC_LEVEL_AUTHPRIV) {
 			s.securityPrivProto = priv_oid(c->priv, &s.securityPrivProtoLen);
-			s.securityPrivKeyLen = USM_PRIV_KU_LEN;
-			if (!s.securityPrivProto ||
-			    generate_Ku(s.securityAuthProto, (u_int)s.securityAuthProtoLen,
-					(const u_char *)c->priv_pass, strlen(c->priv_pass),
-					s.securityPrivKey, &s.securityPrivKeyLen) != SNMPERR_SUCCESS) {
+			if (s.securityPrivProto && p->priv_ku_len == 0) {
+				p->priv_ku_len = sizeof(p->priv_ku);
+				if (generate_Ku(s.securityAuthProto, (u_int)s.securityAuthProtoLen,
+						(const u_char *)c->priv_pass, strlen(c->priv_pass),
+						p->priv_ku, &p->priv_ku_len) != SNMPERR_SUCCESS)
+					p->priv_ku_len = 0;
+			}
+			memcpy(s.securityPrivKey, p->priv_ku, p->priv_ku_len);
+			s.securityPrivKeyLen = p->priv_ku_len;
+			if (!s.securityPrivProto || p->priv_ku_len == 0) {
 				snprintf(q->err, sizeof(q->err), "this net-snmp cannot do %s",
 					 snmp_priv_name(c->priv));
 				q->state = RQ_FAILED;
@@ -1054,6 +1071,8 @@ out:
 		req_close(&q[i]);
 	for (i = 0; i < nv3; i++)
 		req_close(&v3[i]);
+	explicit_bzero(p.auth_ku, sizeof(p.auth_ku));	/* as good as the pass phrases */
+	explicit_bzero(p.priv_ku, sizeof(p.priv_ku));
 	return rc;
 }
 
