@@ -179,21 +179,23 @@ check_table(const struct jv *t, const char *what, const char *path, const char *
 			return -1;
 		}
 		regfree(&re);
-		m = jv_get(row, "extract");
-		if (m && (m->type != JV_STRING || regcomp(&re, m->s, REG_EXTENDED) != 0)) {
-			errmsg_set(e, "%s: tables.%s[%zu].extract: invalid regular expression", what,
-				   name, i);
+		if (!(m = jv_get(row, "extract")))
+			continue;
+		if (m->type != JV_STRING) {
+			errmsg_set(e, "%s: tables.%s[%zu].extract: expected a string", what, name, i);
 			return -1;
 		}
-		if (m) {
-			bool one = re.re_nsub == 1;
-
-			regfree(&re);
-			if (!one) {
-				errmsg_set(e, "%s: tables.%s[%zu].extract: needs exactly one capture group",
-					   what, name, i);
-				return -1;
-			}
+		if (regcomp(&re, m->s, REG_EXTENDED) != 0) {
+			errmsg_set(e, "%s: tables.%s[%zu].extract: invalid regular expression '%s'",
+				   what, name, i, m->s);
+			return -1;
+		}
+		k = re.re_nsub;
+		regfree(&re);
+		if (k != 1) {
+			errmsg_set(e, "%s: tables.%s[%zu].extract: '%s' has %zu capture groups, needs exactly one",
+				   what, name, i, m->s, k);
+			return -1;
 		}
 	}
 	return 0;
@@ -578,11 +580,12 @@ table_row(const struct jv *t, const char *s)
 }
 
 /*
- * The version to compare from fact s by row's "extract" (the first capture),
- * into buf; s itself without it. NULL when "extract" finds nothing.
+ * The version to compare from fact s: with the row's "extract", the text of
+ * its capture group (an empty capture counts as none); without it, all of s.
+ * Returns a new string the caller frees, or NULL when "extract" finds nothing.
  */
-static const char *
-row_version(const struct jv *row, const char *s, char *buf, size_t n)
+static char *
+row_version(const struct jv *row, const char *s)
 {
 	const struct jv *x = row ? jv_get(row, "extract") : NULL;
 	regmatch_t m[2];
@@ -590,15 +593,14 @@ row_version(const struct jv *row, const char *s, char *buf, size_t n)
 	int rc;
 
 	if (!x)
-		return s;
-	if (regcomp(&re, x->s, REG_EXTENDED) != 0)
+		return xstrdup(s);
+	if (regcomp(&re, x->s, REG_EXTENDED) != 0)	/* checked at load: cannot happen */
 		return NULL;
 	rc = regexec(&re, s, 2, m, 0);
 	regfree(&re);
-	if (rc != 0 || m[1].rm_so < 0)
+	if (rc != 0 || m[1].rm_so < 0 || m[1].rm_eo <= m[1].rm_so)
 		return NULL;
-	snprintf(buf, n, "%.*s", (int)(m[1].rm_eo - m[1].rm_so), s + m[1].rm_so);
-	return buf;
+	return xstrndup(s + m[1].rm_so, (size_t)(m[1].rm_eo - m[1].rm_so));
 }
 
 static enum tri
@@ -695,8 +697,8 @@ eval_leaf(const struct rule *r, const struct rule_env *env, const struct facts *
 	case RULE_VERSION_GE:
 	case RULE_VERSION_LT: {
 		const struct jv *row = NULL;
-		const char *min, *have;
-		char buf[256];
+		const char *min;
+		char *have;
 
 		if (fa->type != FACT_STR)
 			break;
@@ -713,19 +715,20 @@ eval_leaf(const struct rule *r, const struct rule_env *env, const struct facts *
 			sbuf_release(&hits);
 			return TRI_UNKNOWN;
 		}
-		if (!(have = row_version(row, fa->s, buf, sizeof(buf)))) {
+		if (!(have = row_version(row, fa->s))) {
 			observe(observed, fa, NULL, NULL);
-			unknown(why, "cannot find a version in '%s' with the 'extract' of table '%s'",
-				fa->s, r->name);
+			unknown(why, "cannot find a version in '%s' with '%s' (table '%s')", fa->s,
+				jv_get(row, "extract")->s, r->name);
 			sbuf_release(&hits);
 			return TRI_UNKNOWN;
 		}
 		c = version_cmp(have, min);
 		res = r->op == RULE_VERSION_GE ? c >= 0 : c < 0;
-		if (r->src == SRC_TABLE && have != fa->s)
+		if (r->src == SRC_TABLE && jv_get(row, "extract"))
 			sbuf_addf(&hits, "(version %s, minimum %s)", have, min);
 		else if (r->src == SRC_TABLE)
 			sbuf_addf(&hits, "(minimum %s)", min);
+		free(have);
 		break;
 	}
 	case RULE_RANGE:

@@ -31,6 +31,9 @@ setup(void **state)
 	facts_set_int(&F, "bits", 2048);
 	facts_set_str(&F, "ios_new", "1.3.6.1.4.1.9.1.1208 Cisco IOS Software, C2960X Software, Version 15.2(7)E8, RELEASE SOFTWARE (fc1)");
 	facts_set_str(&F, "ios_old", "1.3.6.1.4.1.9.1.716 Cisco IOS Software, C2960 Software, Version 12.2(55)SE7, RELEASE SOFTWARE (fc1)");
+	facts_set_str(&F, "ios_12", "1.3.6.1.4.1.9.1.716 Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), Version 12.2(55)SE, RELEASE SOFTWARE (fc2)");
+	facts_set_str(&F, "ios_bare", "1.3.6.1.4.1.9.1.1208 Cisco IOS Software, Version , RELEASE SOFTWARE");
+	facts_set_str(&F, "junos", "1.3.6.1.4.1.2636.1.1.1.2.132 Juniper Networks, Inc. ex2300-24t Ethernet Switch, kernel JUNOS 21.4R3-S5.4, Build date: 2023-10-12");
 	facts_set_num(&F, "ratio", 0.5);
 	facts_set_bool(&F, "enabled", true);
 	facts_set_error(&F, "broken", "permission denied reading '%s'", "/etc/x");
@@ -52,8 +55,14 @@ static const char tables_json[] =
 	" \"none\": [{\"match\": \"^dropbear\", \"minimum\": \"dropbear_2022.83\"}],"
 	" \"ios\": [{\"match\": \"Cisco IOS\", \"extract\": \"Version ([0-9A-Za-z.()]+)\", \"minimum\": \"15.2(4)E10\"}],"
 	" \"ios_miss\": [{\"match\": \"Cisco IOS\", \"extract\": \"Release ([0-9.]+)\", \"minimum\": \"1\"}],"
+	" \"ios_eq\": [{\"match\": \"^1\\\\.3\\\\.6\\\\.1\\\\.4\\\\.1\\\\.9\\\\..* Cisco IOS Software\", \"extract\": \"Version ([0-9A-Za-z.()]+)\", \"minimum\": \"15.2(7)E8\"}],"
+	" \"ios_opt\": [{\"match\": \"Cisco IOS\", \"extract\": \"Version ([0-9]+[0-9A-Za-z.()]*)?\", \"minimum\": \"1\"}],"
+	" \"junos\": [{\"match\": \"JUNOS\", \"extract\": \"JUNOS ([0-9A-Za-z.-]+)\", \"minimum\": \"21.4R3\"},"
+	"             {\"match\": \".\", \"minimum\": \"OpenSSH_99\"}],"
 	" \"bad_x\": [{\"match\": \"x\", \"extract\": \"(\", \"minimum\": \"1\"}],"
-	" \"no_group\": [{\"match\": \"x\", \"extract\": \"x\", \"minimum\": \"1\"}]}";
+	" \"no_group\": [{\"match\": \"x\", \"extract\": \"x\", \"minimum\": \"1\"}],"
+	" \"two_groups\": [{\"match\": \"x\", \"extract\": \"(a)(b)\", \"minimum\": \"1\"}],"
+	" \"num_x\": [{\"match\": \"x\", \"extract\": 1, \"minimum\": \"1\"}]}";
 
 static const char params_json[] = "{\"weak\": [\"diffie-hellman-group1-sha1\", \"diffie-hellman-group14-sha1\"],"
 				   " \"bits\": 3072}";
@@ -102,6 +111,13 @@ static const struct row rows[] = {
 	{ "{\"op\":\"version_ge\",\"fact\":\"ios_old\",\"table\":\"ios\"}", TRI_FALSE },
 	{ "{\"op\":\"version_lt\",\"fact\":\"ios_old\",\"table\":\"ios\"}", TRI_TRUE },
 	{ "{\"op\":\"version_ge\",\"fact\":\"ios_new\",\"table\":\"ios_miss\"}", TRI_UNKNOWN },
+	{ "{\"op\":\"version_ge\",\"fact\":\"ios_new\",\"table\":\"ios_eq\"}", TRI_TRUE },	/* equal passes */
+	{ "{\"op\":\"version_ge\",\"fact\":\"ios_12\",\"table\":\"ios_eq\"}", TRI_FALSE },
+	{ "{\"op\":\"version_ge\",\"fact\":\"ios_12\",\"table\":\"ios\"}", TRI_FALSE },
+	{ "{\"op\":\"version_ge\",\"fact\":\"ssh.version\",\"table\":\"ios_eq\"}", TRI_UNKNOWN },	/* no row */
+	{ "{\"op\":\"version_ge\",\"fact\":\"ios_bare\",\"table\":\"ios_opt\"}", TRI_UNKNOWN },	/* group took no part */
+	{ "{\"op\":\"version_ge\",\"fact\":\"junos\",\"table\":\"junos\"}", TRI_TRUE },	/* 21.4R3-S5.4 >= 21.4R3 */
+	{ "{\"op\":\"version_ge\",\"fact\":\"ssh.version\",\"table\":\"junos\"}", TRI_FALSE },	/* 2nd row, no extract */
 	{ "{\"op\":\"version_lt\",\"fact\":\"ssh.version\",\"value\":\"OpenSSH_10.0\"}", TRI_TRUE },
 	/* missing and broken facts: unknown, never pass */
 	{ "{\"op\":\"eq\",\"fact\":\"nope\",\"value\":1}", TRI_UNKNOWN },
@@ -133,6 +149,8 @@ make_env(struct rule_env *env, struct param *params, const char **tnames, const 
 
 	assert_int_equal(json_parse(params_json, strlen(params_json), "params", pdoc, &e), 0);
 	assert_int_equal(json_parse(tables_json, strlen(tables_json), "tables", tdoc, &e), 0);
+	assert_in_range((*pdoc)->n, 0, 4);	/* the callers' arrays */
+	assert_in_range((*tdoc)->n, 0, 16);
 	for (i = 0; i < (*pdoc)->n; i++) {
 		params[i].name = (*pdoc)->keys[i];
 		params[i].stricter = PARAM_SUPERSET;
@@ -153,8 +171,8 @@ static void
 test_eval_table(void **state)
 {
 	struct param params[4];
-	const char *tnames[8];
-	const struct jv *tables[8];
+	const char *tnames[16];
+	const struct jv *tables[16];
 	struct jv *pdoc, *tdoc;
 	struct rule_env env;
 	size_t i;
@@ -205,8 +223,8 @@ test_why_once(void **state)
 		  "fact 'nope' was not gathered; fact 'nop' was not gathered" },
 	};
 	struct param params[4];
-	const char *tnames[8];
-	const struct jv *tables[8];
+	const char *tnames[16];
+	const struct jv *tables[16];
 	struct jv *pdoc, *tdoc, *doc;
 	struct rule_env env;
 	struct errmsg e;
@@ -249,8 +267,10 @@ static const struct bad bads[] = {
 	{ "{\"op\":\"ge\",\"fact\":\"x\",\"param\":\"weak\"}", "b: controls[3].rule.param: parameter 'weak' is not a number" },
 	{ "{\"op\":\"version_ge\",\"fact\":\"x\",\"table\":\"nope\"}", "b: controls[3].rule.table: no table 'nope' in the baseline" },
 	{ "{\"op\":\"eq\",\"fact\":\"x\",\"table\":\"min\"}", "b: controls[3].rule.table: only version_ge and version_lt take a table name" },
-	{ "{\"op\":\"version_ge\",\"fact\":\"x\",\"table\":\"bad_x\"}", "b: tables.bad_x[0].extract: invalid regular expression" },
-	{ "{\"op\":\"version_ge\",\"fact\":\"x\",\"table\":\"no_group\"}", "b: tables.no_group[0].extract: needs exactly one capture group" },
+	{ "{\"op\":\"version_ge\",\"fact\":\"x\",\"table\":\"bad_x\"}", "b: tables.bad_x[0].extract: invalid regular expression '('" },
+	{ "{\"op\":\"version_ge\",\"fact\":\"x\",\"table\":\"no_group\"}", "b: tables.no_group[0].extract: 'x' has 0 capture groups, needs exactly one" },
+	{ "{\"op\":\"version_ge\",\"fact\":\"x\",\"table\":\"two_groups\"}", "b: tables.two_groups[0].extract: '(a)(b)' has 2 capture groups, needs exactly one" },
+	{ "{\"op\":\"version_lt\",\"fact\":\"x\",\"table\":\"num_x\"}", "b: tables.num_x[0].extract: expected a string" },
 	{ "{\"op\":\"all\",\"rules\":[]}", "b: controls[3].rule.rules: expected an array of 1 to 64 rules" },
 	{ "{\"op\":\"all\",\"rules\":[{\"op\":\"eq\",\"fact\":\"x\",\"value\":1,\"colour\":1}]}", "b: controls[3].rule.rules[0]: unknown key 'colour'" },
 	{ "{\"op\":\"all\",\"fact\":\"x\",\"rules\":[{\"op\":\"present\",\"fact\":\"x\"}]}", "b: controls[3].rule: 'all' takes only \"rules\"" },
@@ -263,8 +283,8 @@ static void
 test_load_errors(void **state)
 {
 	struct param params[4];
-	const char *tnames[8];
-	const struct jv *tables[8];
+	const char *tnames[16];
+	const struct jv *tables[16];
 	struct jv *pdoc, *tdoc;
 	struct rule_env env;
 	size_t i;
@@ -353,6 +373,57 @@ test_observed_every_reason(void **state)
 	}
 }
 
+/* What a version rule shows: the extracted version beside the minimum, or why it could not. */
+static void
+test_version_text(void **state)
+{
+	static const struct {
+		const char *rule, *observed, *why;
+	} cases[] = {
+		{ "{\"op\":\"version_ge\",\"fact\":\"ios_new\",\"table\":\"ios\"}",
+		  "ios_new=1.3.6.1.4.1.9.1.1208 Cisco IOS Software, C2960X Software, Version 15.2(7)E8, "
+		  "RELEASE SOFTWARE (fc1) (version 15.2(7)E8, minimum 15.2(4)E10)", "" },
+		{ "{\"op\":\"version_ge\",\"fact\":\"ssh.version\",\"table\":\"min\"}",
+		  "ssh.version=OpenSSH_9.2p1 Debian-2+deb12u3 (minimum OpenSSH_9.2p1 Debian-2+deb12u3)", "" },
+		{ "{\"op\":\"version_ge\",\"fact\":\"ios_new\",\"table\":\"ios_miss\"}",
+		  "ios_new=1.3.6.1.4.1.9.1.1208 Cisco IOS Software, C2960X Software, Version 15.2(7)E8, "
+		  "RELEASE SOFTWARE (fc1)",
+		  "cannot find a version in '1.3.6.1.4.1.9.1.1208 Cisco IOS Software, C2960X Software, "
+		  "Version 15.2(7)E8, RELEASE SOFTWARE (fc1)' with 'Release ([0-9.]+)' (table 'ios_miss')" },
+		{ "{\"op\":\"version_ge\",\"fact\":\"ssh.version\",\"table\":\"ios_eq\"}",
+		  "ssh.version=OpenSSH_9.2p1 Debian-2+deb12u3",
+		  "no minimum version known for 'OpenSSH_9.2p1 Debian-2+deb12u3' in table 'ios_eq'" },
+	};
+	struct param params[4];
+	const char *tnames[16];
+	const struct jv *tables[16];
+	struct jv *pdoc, *tdoc, *doc;
+	struct rule_env env;
+	struct errmsg e;
+	struct rule *r;
+	struct sbuf obs, why;
+	size_t i;
+
+	(void)state;
+	make_env(&env, params, tnames, tables, &pdoc, &tdoc);
+	for (i = 0; i < NELEM(cases); i++) {
+		assert_int_equal(json_parse(cases[i].rule, strlen(cases[i].rule), "rule", &doc, &e), 0);
+		r = rule_from_json(doc, &env, "test", "rule", &e);
+		assert_non_null(r);
+		sbuf_init(&obs, 4096);
+		sbuf_init(&why, 4096);
+		rule_eval(r, &env, &F, &obs, &why);
+		assert_string_equal(sbuf_str(&obs), cases[i].observed);
+		assert_string_equal(sbuf_str(&why), cases[i].why);
+		sbuf_release(&obs);
+		sbuf_release(&why);
+		rule_free(r);
+		jv_free(doc);
+	}
+	jv_free(pdoc);
+	jv_free(tdoc);
+}
+
 static void
 test_version_cmp(void **state)
 {
@@ -372,6 +443,22 @@ test_version_cmp(void **state)
 		{ "007", "7", 0 },
 		{ "", "0", 0 },
 		{ "1.0", "1.0.1", -1 },
+		/* Cisco IOS: release (rebuild) train, then the train's own number */
+		{ "15.2(7)E8", "15.2(4)E10", 1 },
+		{ "12.2(55)SE", "15.2(4)E10", -1 },
+		{ "12.2(55)SE7", "15.2(4)E10", -1 },
+		{ "15.2(7)E8", "15.2(7)E10", -1 },
+		{ "15.2(7)E8", "15.2(7)E8", 0 },
+		{ "12.2(55)SE12", "12.2(55)SE7", 1 },
+		{ "12.2(55)SE", "12.2(55)SE7", -1 },
+		{ "17.9.4a", "15.2(7)E8", 1 },
+		/* Junos and ArubaOS-Switch */
+		{ "21.4R3-S5.4", "21.4R3", 1 },
+		{ "21.4R10", "21.4R3", 1 },
+		{ "16.10.0012", "16.11.0016", -1 },
+		/* Linux kernel releases from sysDescr */
+		{ "6.1.0-28-amd64", "6.1.0", 1 },
+		{ "5.10.0-32-amd64", "6.1.0", -1 },
 	};
 	size_t i;
 
@@ -395,6 +482,7 @@ main(void)
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_observed_and_described),
 		cmocka_unit_test(test_observed_every_reason),
+		cmocka_unit_test(test_version_text),
 		cmocka_unit_test(test_version_cmp),
 	};
 
