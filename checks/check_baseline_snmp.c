@@ -490,6 +490,16 @@ var_int(const netsnmp_variable_list *v, long long *out)
 	}
 }
 
+/*
+ * The integer of a scalar of the type its MIB defines, or -1 (a Counter32
+ * where an INTEGER belongs is not evaluated, never read as a number).
+ */
+static int
+var_int_as(const netsnmp_variable_list *v, u_char type, long long *out)
+{
+	return v && v->type == type ? var_int(v, out) : -1;
+}
+
 /* Why a scalar is not there, for its fact. */
 static const char *
 absent_why(const netsnmp_pdu *resp, const oid *o, size_t n)
@@ -649,13 +659,13 @@ scalar_facts(struct facts *f, netsnmp_pdu *const *resp, const struct opts *o)
 	}
 	free(descr);
 
-	if (var_int(v[S_ENGINE_TIME], &x) == 0) {
+	if (var_int_as(v[S_ENGINE_TIME], ASN_INTEGER, &x) == 0) {
 		facts_set_int(f, "snmp.uptime_days", x / 86400);
 		facts_set_str(f, "snmp.uptime_source", "snmpEngineTime");
-	} else if (var_int(v[S_HR_UPTIME], &x) == 0) {
+	} else if (var_int_as(v[S_HR_UPTIME], ASN_TIMETICKS, &x) == 0) {
 		facts_set_int(f, "snmp.uptime_days", x / 8640000);
 		facts_set_str(f, "snmp.uptime_source", "hrSystemUptime");
-	} else if (var_int(v[S_UPTIME], &x) == 0) {
+	} else if (var_int_as(v[S_UPTIME], ASN_TIMETICKS, &x) == 0) {
 		facts_set_int(f, "snmp.uptime_days", x / 8640000);
 		facts_set_str(f, "snmp.uptime_source", "sysUpTime");
 	} else {
@@ -665,12 +675,12 @@ scalar_facts(struct facts *f, netsnmp_pdu *const *resp, const struct opts *o)
 	}
 
 	/* NTPv4-MIB (RFC 5907): ntpEntStatusCurrentMode 5 is ntpSyncSynchronized... see the docs */
-	if (var_int(v[S_NTP_MODE], &x) == 0)
+	if (var_int_as(v[S_NTP_MODE], ASN_INTEGER, &x) == 0)
 		facts_set_bool(f, "snmp.ntp_synchronised", x == 5);
 	else
 		facts_set_error(f, "snmp.ntp_synchronised", "NTP-MIB ntpEntStatusCurrentMode.0: %s",
 				WHY(S_NTP_MODE));
-	if (var_int(v[S_NTP_STRATUM], &x) == 0)
+	if (var_int_as(v[S_NTP_STRATUM], ASN_GAUGE, &x) == 0)
 		facts_set_int(f, "snmp.ntp_stratum", x);
 	else
 		facts_set_error(f, "snmp.ntp_stratum", "NTP-MIB ntpEntStatusStratum.0: %s",
@@ -702,12 +712,12 @@ scalar_facts(struct facts *f, netsnmp_pdu *const *resp, const struct opts *o)
 	else
 		facts_set_error(f, "snmp.sys_location", "sysLocation.0: %s", WHY(S_LOCATION));
 	free(s);
-	if (var_int(v[S_AUTHEN_TRAPS], &x) == 0)
+	if (var_int_as(v[S_AUTHEN_TRAPS], ASN_INTEGER, &x) == 0)
 		facts_set_bool(f, "snmp.authen_traps_enabled", x == 1);
 	else
 		facts_set_error(f, "snmp.authen_traps_enabled", "snmpEnableAuthenTraps.0: %s",
 				WHY(S_AUTHEN_TRAPS));
-	if (var_int(v[S_BAD_COMMUNITY], &x) == 0)
+	if (var_int_as(v[S_BAD_COMMUNITY], ASN_COUNTER, &x) == 0)
 		facts_set_int(f, "snmp.in_bad_community_names", x);
 	else
 		facts_set_error(f, "snmp.in_bad_community_names", "snmpInBadCommunityNames.0: %s",

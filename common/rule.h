@@ -12,8 +12,10 @@
  *   subset                       every item of the list fact matches a pattern
  *   regex                        string fact matches the POSIX ERE
  *   version_ge version_lt        version comparison (dpkg rules); the value may
- *                                come from a table: rows {"match": ERE, "minimum": V},
- *                                the first row whose match fits the fact decides
+ *                                come from a table: rows {"match": ERE, "minimum": V,
+ *                                "extract": ERE with one group}; the first row whose
+ *                                match fits the fact decides, and extract (if any)
+ *                                takes the version to compare out of the fact
  *   range                        number fact does not alert against a Nagios range
  *   present                      the fact was gathered (true/false); never unknown
  * Combinations: all any none over "rules".
