@@ -579,9 +579,14 @@ snmp_setup(struct report *r)
 
 /* ---- the rounds ------------------------------------------------------------- */
 
-/* The baseline's default communities (strings, at most COMMUNITIES_MAX), "public" first. */
+/*
+ * "public", then the baseline's table snmp_default_communities (at most
+ * COMMUNITIES_MAX strings, "public" not among them: it is always tried).
+ * Returns the count, or 0 with the reason in e when the table is not that:
+ * a baseline mistake is reported, never silently cut.
+ */
 static size_t
-default_communities(const struct run *run, const char **out, size_t max)
+default_communities(const struct run *run, const char *path, const char **out, struct errmsg *e)
 {
 	const struct jv *t = NULL;
 	size_t i, n = 0;
@@ -590,9 +595,22 @@ default_communities(const struct run *run, const char **out, size_t max)
 	for (i = 0; i < run->b.ntables; i++)
 		if (strcmp(run->b.table_names[i], "snmp_default_communities") == 0)
 			t = run->b.tables[i];
-	for (i = 0; t && t->type == JV_ARRAY && i < t->n && n < max; i++)
-		if (t->items[i].type == JV_STRING && strcmp(t->items[i].s, "public") != 0)
-			out[n++] = t->items[i].s;
+	if (!t)
+		return n;
+	if (t->type != JV_ARRAY || t->n > COMMUNITIES_MAX) {
+		errmsg_set(e, "baseline '%s': tables.snmp_default_communities: expected an array of at "
+			   "most %d communities", path, COMMUNITIES_MAX);
+		return 0;
+	}
+	for (i = 0; i < t->n; i++) {
+		if (t->items[i].type != JV_STRING || !*t->items[i].s ||
+		    strcmp(t->items[i].s, "public") == 0) {
+			errmsg_set(e, "baseline '%s': tables.snmp_default_communities[%zu]: expected a "
+				   "community other than \"public\"", path, i);
+			return 0;
+		}
+		out[n++] = t->items[i].s;
+	}
 	return n;
 }
 
@@ -913,6 +931,7 @@ probe(struct facts *f, const struct opts *o, const struct run *run, const struct
 	size_t ncomm, nq = 0, nv3 = 0, nans = 0, i;
 	bool any_v1 = false, any_v2 = false, public_ans = false, alive = false;
 	bool have_v3 = cred && cred->user;
+	struct errmsg err;
 	const char *legacy = cred ? cred->community : NULL;
 	int rc = -1;
 
@@ -923,7 +942,11 @@ probe(struct facts *f, const struct opts *o, const struct run *run, const struct
 		 o->host, o->port);
 
 	/* round 1: the communities, v1 and v2c, side by side */
-	ncomm = default_communities(run, comm, COMMUNITIES_MAX + 1);
+	ncomm = default_communities(run, o->baseline, comm, &err);
+	if (ncomm == 0) {
+		report_fatal(r, STATE_UNKNOWN, "%s", err.msg);
+		return -1;
+	}
 	if (legacy)
 		comm[ncomm++] = legacy;
 	for (i = 0; i < ncomm; i++) {

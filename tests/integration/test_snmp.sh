@@ -201,5 +201,22 @@ run missing-cred -H 127.0.0.1 -p "$PORT" --credentials "$T/nope.cred"
 assert "a missing credentials file: exit 3" rc_is 3
 assert "a missing credentials file: stderr empty" stderr_empty
 
+# a baseline whose community list breaks its rules is reported, not cut short
+"$PY" - "$BASELINE" "$T/six.json" "$T/pub.json" <<'EOF'
+import json, sys
+b = json.load(open(sys.argv[1]))
+b["tables"]["snmp_default_communities"] = ["a", "b", "c", "d", "e", "f"]
+json.dump(b, open(sys.argv[2], "w"))
+b["tables"]["snmp_default_communities"] = ["private", "public"]
+json.dump(b, open(sys.argv[3], "w"))
+EOF
+run six -H 127.0.0.1 -p "$PORT" -B "$T/six.json"
+assert "six default communities in the baseline: exit 3" rc_is 3
+assert "six default communities: the line names the table" \
+	line1_is "BASELINE UNKNOWN - snmp 127.0.0.1:$PORT: baseline '$T/six.json': tables.snmp_default_communities: expected an array of at most 5 communities"
+run pub -H 127.0.0.1 -p "$PORT" -B "$T/pub.json"
+assert "'public' in the baseline's list: the line names the entry" \
+	line1_is "BASELINE UNKNOWN - snmp 127.0.0.1:$PORT: baseline '$T/pub.json': tables.snmp_default_communities[1]: expected a community other than \"public\""
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
