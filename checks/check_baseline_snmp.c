@@ -2,18 +2,22 @@
  * check_baseline_snmp: a network device (switch, router, firewall, printer)
  * against the baseline's SNMP controls, over SNMP itself.
  *
- * The probe, under one deadline, in three rounds (each round's requests run
+ * The probe, under one deadline, in two rounds (each round's requests run
  * side by side in one poll() loop, one net-snmp session per request):
- *   communities  GET sysDescr.0 with "public" and the baseline's short list
- *                of default communities (table snmp_default_communities),
- *                over v1 and v2c, and with the site's own community from
- *                --credentials; never anything else
- *   v3           with the --credentials user: GET at its level (authPriv
- *                expected), then the same user at noAuthNoPriv and at
- *                authNoPriv, which must be refused
- *   data         with the best credential that answered: the scalars
- *                (system group, uptime, NTP, SNMP statistics) in one GET,
- *                then a walk of the TCP listener table
+ *   first   sent at once, in this order: the carrier, a GET of all the
+ *           scalars (system group, uptime, NTP, SNMP statistics) with the
+ *           --credentials user at its level (or, without one, the site's
+ *           community over v2c); GET sysDescr.0 with "public", the
+ *           baseline's short list of default communities (table
+ *           snmp_default_communities) and the site's community, over v1 and
+ *           v2c, never anything else; the same user at noAuthNoPriv and at
+ *           authNoPriv, which must be refused; and snmpInBadCommunityNames
+ *           again, so that refused communities are known from the agent's
+ *           own count instead of a timeout (barrier_check())
+ *   data    with the best credential that answered: the scalars (unless
+ *           the carrier has them), then a walk of the TCP listener table
+ * The SNMPv3 engine ID is discovered once, by the carrier's request, and
+ * the user's keys are derived once; every other session reuses both.
  * net-snmp is used as a library that costs little and says nothing: no MIB
  * files (numeric OIDs only), no persistent state, its log captured into the
  * report's notes (never stderr), its timeouts and retries sized to the time
@@ -29,6 +33,7 @@
 #include <strings.h>
 #include <sys/select.h>
 #include <sys/time.h>
+#include <time.h>
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
@@ -139,6 +144,9 @@ struct req {
 	int level;		/* v3: SNMP_SEC_LEVEL_* */
 };
 
+_Static_assert(SNMP_KU_MAX <= USM_AUTH_KU_LEN && SNMP_KU_MAX <= USM_PRIV_KU_LEN,
+	       "a key fits the session");
+
 struct probe {
 	const struct opts *o;
 	struct report *r;
@@ -149,8 +157,20 @@ struct probe {
 	 * The user's keys from its pass phrases (RFC 3414 A.2: a megabyte of
 	 * hashing each), derived once and copied into every session.
 	 */
-	u_char auth_ku[USM_AUTH_KU_LEN], priv_ku[USM_PRIV_KU_LEN];
+	u_char auth_ku[SNMP_KU_MAX], priv_ku[SNMP_KU_MAX];
 	size_t auth_ku_len, priv_ku_len;
+	/* the agent's engine ID, once one session has discovered it: the others skip discovery */
+	u_char engine[32];
+	size_t engine_len;
+	/*
+	 * The counter barrier (see barrier_check()): probes[0..nprobes) are the
+	 * community requests sent after c0 read snmpInBadCommunityNames and
+	 * before c1 read it again, all at sent_ms (monotonic).
+	 */
+	struct req *c0, *c1, *probes;
+	size_t nprobes;
+	long sent_ms;
+	bool by_counter;	/* the barrier settled the unanswered probes */
 };
 
 static int
@@ -260,6 +280,11 @@ req_open(struct probe *p, struct req *q)
 		s.community = (u_char *)(uintptr_t)q->community;
 		s.community_len = strlen(q->community);
 	} else if (c) {
+		if (p->engine_len) {
+			s.securityEngineID = p->engine;
+			s.securityEngineIDLen = p->engine_len;
+			s.flags |= SNMP_FLAGS_DONT_PROBE;
+		}
 		s.securityName = c->user;
 		s.securityNameLen = strlen(c->user);
 		s.securityLevel = q->level;
@@ -274,11 +299,8 @@ req_open(struct probe *p, struct req *q)
 			s.securityAuthProto = proto;
 			s.securityAuthProtoLen = len;
 			if (p->auth_ku_len == 0) {
-				p->auth_ku_len = sizeof(p->auth_ku);
-				if (generate_Ku(proto, (u_int)len, (const u_char *)c->auth_pass,
-						strlen(c->auth_pass), p->auth_ku,
-						&p->auth_ku_len) != SNMPERR_SUCCESS)
-					p->auth_ku_len = 0;
+				p->auth_ku_len = snmp_password_to_key(c->auth, c->auth_pass,
+								      strlen(c->auth_pass), p->auth_ku);
 			}
 			memcpy(s.securityAuthKey, p->auth_ku, p->auth_ku_len);
 			s.securityAuthKeyLen = p->auth_ku_len;
@@ -292,11 +314,8 @@ req_open(struct probe *p, struct req *q)
 		if (q->level == SNMP_SEC_LEVEL_AUTHPRIV) {
 			s.securityPrivProto = priv_oid(c->priv, &s.securityPrivProtoLen);
 			if (s.securityPrivProto && p->priv_ku_len == 0) {
-				p->priv_ku_len = sizeof(p->priv_ku);
-				if (generate_Ku(s.securityAuthProto, (u_int)s.securityAuthProtoLen,
-						(const u_char *)c->priv_pass, strlen(c->priv_pass),
-						p->priv_ku, &p->priv_ku_len) != SNMPERR_SUCCESS)
-					p->priv_ku_len = 0;
+				p->priv_ku_len = snmp_password_to_key(c->auth, c->priv_pass,
+								      strlen(c->priv_pass), p->priv_ku);
 			}
 			memcpy(s.securityPrivKey, p->priv_ku, p->priv_ku_len);
 			s.securityPrivKeyLen = p->priv_ku_len;
@@ -338,9 +357,16 @@ req_send(struct req *q, int command, const struct oidref *oids, size_t n)
 	for (i = 0; i < n; i++)
 		snmp_add_null_var(pdu, oids[i].o, oids[i].n);
 	if (snmp_sess_async_send(q->sess, pdu, on_response, q) == 0) {
+		/* SNMPv3: the engine discovery before the first request failed, or timed out */
+		int liberr = 0, syserr = 0;
+		char *text = NULL;
+
 		snmp_free_pdu(pdu);
-		q->state = RQ_FAILED;
-		snprintf(q->err, sizeof(q->err), "cannot send the request");
+		snmp_sess_error(q->sess, &liberr, &syserr, &text);
+		q->state = liberr == SNMPERR_TIMEOUT ? RQ_NO_ANSWER : RQ_FAILED;
+		snprintf(q->err, sizeof(q->err), "cannot send the request: %s",
+			 liberr ? snmp_api_errstring(liberr) : "net-snmp gave no reason");
+		free(text);
 	}
 }
 
@@ -353,6 +379,71 @@ req_close(struct req *q)
 	if (q->resp)
 		snmp_free_pdu(q->resp);
 	q->resp = NULL;
+}
+
+static const netsnmp_variable_list *find_var(const netsnmp_pdu *resp, const oid *o, size_t n);
+static int var_int_as(const netsnmp_variable_list *v, u_char type, long long *out);
+static bool accepted(const struct req *q);
+
+static long
+mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
+}
+
+/* snmpInBadCommunityNames.0 from q's answer, or -1. */
+static long long
+bad_communities(const struct req *q)
+{
+	long long x;
+
+	if (!accepted(q) ||
+	    var_int_as(find_var(q->resp, scalars[S_BAD_COMMUNITY].o, scalars[S_BAD_COMMUNITY].n),
+		       ASN_COUNTER, &x) == -1)
+		return -1;
+	return x;
+}
+
+/*
+ * The counter barrier. An agent that drops a request with a wrong community
+ * says nothing, so "refused" is normally known only when the try times out
+ * (a second). But it counts each one in snmpInBadCommunityNames (RFC 3418).
+ * With a credential that reads the counter, the probe reads it (c0), sends
+ * the community probes, and reads it again (c1), all at once. When c1 has
+ * grown by at least the number of probes still unanswered, the agent has
+ * received and refused each of them: they are settled as refused without
+ * waiting. Only within the first try (no probe has been sent twice), and
+ * never on less: a reordering or a lost datagram leaves the count short, and
+ * the probes then wait for their timeout as without a credential. An answer
+ * that arrives wins whenever it arrives before. What could mislead it: a
+ * third party sending wrong communities to the device during these
+ * milliseconds while one of our probes is accepted but its answer is slower
+ * than c1's, on an agent that answers out of order.
+ */
+static void
+barrier_check(struct probe *p)
+{
+	long long c0, c1;
+	size_t i, open = 0;
+
+	if (!p->c1 || p->by_counter || p->c1->state != RQ_ANSWERED ||
+	    mono_ms() - p->sent_ms >= try_usec(p) / 1000)
+		return;
+	c0 = bad_communities(p->c0);
+	c1 = bad_communities(p->c1);
+	if (c0 < 0 || c1 < 0)
+		return;
+	for (i = 0; i < p->nprobes; i++)
+		open += p->probes[i].state == RQ_PENDING;
+	if (open == 0 || (uint32_t)((uint64_t)c1 - (uint64_t)c0) < open)
+		return;
+	for (i = 0; i < p->nprobes; i++)
+		if (p->probes[i].state == RQ_PENDING)
+			p->probes[i].state = RQ_NO_ANSWER;
+	p->by_counter = true;
 }
 
 /*
@@ -369,6 +460,7 @@ run_reqs(struct probe *p, struct req *q, size_t n, const char *stage)
 
 	deadline_stage(&p->d, stage);
 	for (;;) {
+		barrier_check(p);
 		wait_ms = deadline_remaining_ms(&p->d);
 		for (i = np = 0; i < n; i++) {
 			fd_set fds;
@@ -771,17 +863,20 @@ walk_ports(struct probe *p, struct req *tmpl, const oid *col, size_t ncol, bool 
 	bool done = false;
 
 	memcpy(next, col, ncol * sizeof(oid));
+	q = *tmpl;
+	q.sess = NULL;
+	q.resp = NULL;
+	if (req_open(p, &q) == -1) {
+		snprintf(err, nerr, "%s", q.err);
+		return -2;
+	}
 	while (!done && rows < WALK_ROWS_MAX) {
 		struct oidref ref = { next, nnext };
 
-		q = *tmpl;
 		q.state = RQ_PENDING;
-		q.sess = NULL;
+		if (q.resp)
+			snmp_free_pdu(q.resp);
 		q.resp = NULL;
-		if (req_open(p, &q) == -1) {
-			snprintf(err, nerr, "%s", q.err);
-			return -2;
-		}
 		req_send(&q, q.version == SNMP_VERSION_1 ? SNMP_MSG_GETNEXT : SNMP_MSG_GETBULK, &ref, 1);
 		if (run_reqs(p, &q, 1, "data") == -1) {
 			req_close(&q);
@@ -792,10 +887,8 @@ walk_ports(struct probe *p, struct req *tmpl, const oid *col, size_t ncol, bool 
 			req_close(&q);
 			return -2;
 		}
-		if (q.resp->errstat == SNMP_ERR_NOSUCHNAME) {	/* SNMPv1 end of view */
-			req_close(&q);
+		if (q.resp->errstat == SNMP_ERR_NOSUCHNAME)	/* SNMPv1 end of view */
 			break;
-		}
 		done = true;
 		for (v = q.resp->variables; v; v = v->next_variable) {
 			if (v->type == SNMP_ENDOFMIBVIEW || v->name_length <= ncol ||
@@ -825,8 +918,8 @@ walk_ports(struct probe *p, struct req *tmpl, const oid *col, size_t ncol, bool 
 					ports[(*nports)++] = xstrdup(buf);
 			}
 		}
-		req_close(&q);
 	}
+	req_close(&q);
 	return rows ? 0 : 1;
 }
 
@@ -862,9 +955,13 @@ out:
 	return rc;
 }
 
-/* The data round with the credential of tmpl. -1 at the deadline. */
+/*
+ * The data round with the credential of tmpl: the scalars (unless have, the
+ * answer to a GET of all of them, is given), then the listeners. -1 at the
+ * deadline.
+ */
 static int
-data_round(struct probe *p, struct facts *f, struct req *tmpl)
+data_round(struct probe *p, struct facts *f, struct req *tmpl, netsnmp_pdu *have)
 {
 	struct req q[S_COUNT];
 	netsnmp_pdu *resp[S_COUNT];
@@ -872,6 +969,12 @@ data_round(struct probe *p, struct facts *f, struct req *tmpl)
 	size_t i, nq = tmpl->version == SNMP_VERSION_1 ? S_COUNT : 1;
 	int rc = 0;
 
+	if (have) {
+		for (i = 0; i < S_COUNT; i++)
+			resp[i] = have;
+		scalar_facts(f, resp, p->o);
+		return listen_facts(p, f, tmpl);
+	}
 	for (i = 0; i < S_COUNT; i++) {
 		refs[i].o = scalars[i].o;
 		refs[i].n = scalars[i].n;
@@ -920,28 +1023,108 @@ cred_level(const struct snmp_cred *c)
 					     : SNMP_SEC_LEVEL_NOAUTH;
 }
 
+/*
+ * The first round, everything that does not depend on an answer, sent at
+ * once in this order: the carrier (the credential's GET of all the scalars,
+ * which reads snmpInBadCommunityNames before the probes), the community
+ * probes (sysDescr.0 with each community over v1 and v2c), the SNMPv3 user
+ * at the weaker levels, and c1 (the counter again, for barrier_check()).
+ * The carrier is the SNMPv3 user at its level or, without one, the site's
+ * community over v2c. Returns 0, or -1 at the deadline.
+ */
+static int
+first_round(struct probe *p, struct req *rq, size_t nq, struct req *v3, size_t nv3,
+	    struct req *carrier, struct req *c1)
+{
+	static const struct oidref descr = { scalars[S_DESCR].o, 9 };
+	static const struct oidref counter = { scalars[S_BAD_COMMUNITY].o, 9 };
+	struct oidref all[S_COUNT];
+	size_t i;
+
+	for (i = 0; i < S_COUNT; i++) {
+		all[i].o = scalars[i].o;
+		all[i].n = scalars[i].n;
+	}
+	deadline_stage(&p->d, "first round");
+	/*
+	 * The carrier first. For SNMPv3 net-snmp discovers the agent's engine ID
+	 * (and its boots and time) when the first request is sent, synchronously:
+	 * the other SNMPv3 sessions are opened knowing it, and skip that.
+	 */
+	p->sent_ms = mono_ms();
+	if (carrier && req_open(p, carrier) == 0) {
+		req_send(carrier, SNMP_MSG_GET, all, S_COUNT);
+		if (carrier->version == SNMP_VERSION_3) {
+			const netsnmp_session *ss = snmp_sess_session(carrier->sess);
+
+			if (ss && ss->securityEngineIDLen > 0 &&
+			    ss->securityEngineIDLen <= sizeof(p->engine)) {
+				memcpy(p->engine, ss->securityEngineID, ss->securityEngineIDLen);
+				p->engine_len = ss->securityEngineIDLen;
+			}
+		}
+	}
+	for (i = 0; i < nv3; i++) {
+		if (&v3[i] == carrier)
+			continue;
+		if (p->engine_len == 0) {	/* no engine: each would try the discovery again */
+			v3[i].state = carrier->state == RQ_NO_ANSWER ? RQ_NO_ANSWER : RQ_FAILED;
+			snprintf(v3[i].err, sizeof(v3[i].err), "%s", carrier->err);
+			continue;
+		}
+		req_open(p, &v3[i]);
+	}
+	for (i = 0; i < nq; i++)
+		if (&rq[i] != carrier)
+			req_open(p, &rq[i]);
+	if (carrier && carrier->sess) {
+		*c1 = *carrier;
+		c1->sess = NULL;
+		if (req_open(p, c1) == 0) {
+			p->c0 = carrier;
+			p->c1 = c1;
+			p->probes = rq;
+			p->nprobes = nq;
+		}
+	}
+	if (deadline_expired(&p->d)) {
+		report_fatal(p->r, p->o->timeout_result, "timeout after %us in stage 'first round'",
+			     p->o->timeout);
+		return -1;
+	}
+	for (i = 0; i < nq; i++)
+		if (rq[i].sess && &rq[i] != carrier)
+			req_send(&rq[i], SNMP_MSG_GET, &descr, 1);
+	for (i = 0; i < nv3; i++)
+		if (v3[i].sess && &v3[i] != carrier)
+			req_send(&v3[i], SNMP_MSG_GET, &descr, 1);
+	if (p->c1)
+		req_send(c1, SNMP_MSG_GET, &counter, 1);
+	/* one array for run_reqs(): the callers' requests are contiguous in rq */
+	return run_reqs(p, rq, nq + nv3 + (p->c1 ? 1 : 0), "first round");
+}
+
 /* All I/O. 0 with facts in f, or -1 with report_fatal() set. */
 static int
 probe(struct facts *f, const struct opts *o, const struct run *run, const struct snmp_cred *cred,
       struct report *r)
 {
 	struct probe p = { .o = o, .r = r, .cred = cred };
-	struct req q[REQS_MAX], v3[3], *data = NULL;
+	struct req rq[REQS_MAX], *q = rq, *v3, *c1, *carrier = NULL, *data = NULL;
 	const char *comm[COMMUNITIES_MAX + 2], *answering[COMMUNITIES_MAX + 1];
 	size_t ncomm, nq = 0, nv3 = 0, nans = 0, i;
 	bool any_v1 = false, any_v2 = false, public_ans = false, alive = false;
 	bool have_v3 = cred && cred->user;
 	struct errmsg err;
 	const char *legacy = cred ? cred->community : NULL;
-	int rc = -1;
+	int rc = -1, want = have_v3 ? cred_level(cred) : SNMP_SEC_LEVEL_NOAUTH;
 
-	memset(q, 0, sizeof(q));
-	memset(v3, 0, sizeof(v3));
+	memset(rq, 0, sizeof(rq));
 	deadline_start(&p.d, o->timeout);
 	snprintf(p.peer, sizeof(p.peer), strchr(o->host, ':') ? "udp6:[%s]:%s" : "udp:%s:%s",
 		 o->host, o->port);
 
-	/* round 1: the communities, v1 and v2c, side by side */
+	/* the communities, v1 and v2c: q[2k] v1, q[2k + 1] v2c of comm[k] */
 	ncomm = default_communities(run, o->baseline, comm, &err);
 	if (ncomm == 0) {
 		report_fatal(r, STATE_UNKNOWN, "%s", err.msg);
@@ -950,20 +1133,32 @@ probe(struct facts *f, const struct opts *o, const struct run *run, const struct
 	if (legacy)
 		comm[ncomm++] = legacy;
 	for (i = 0; i < ncomm; i++) {
-		static const struct oidref descr = { scalars[S_DESCR].o, 9 };
-		size_t k;
-
-		for (k = 0; k < 2; k++) {
-			struct req *x = &q[nq++];
-
-			x->version = k ? SNMP_VERSION_2c : SNMP_VERSION_1;
-			x->community = comm[i];
-			if (req_open(&p, x) == 0)
-				req_send(x, SNMP_MSG_GET, &descr, 1);
-		}
+		q[nq].version = SNMP_VERSION_1;
+		q[nq++].community = comm[i];
+		q[nq].version = SNMP_VERSION_2c;
+		q[nq++].community = comm[i];
 	}
-	if (run_reqs(&p, q, nq, "communities") == -1)
+	/* SNMPv3 with the site's user, at its level and at the two weaker ones */
+	v3 = &rq[nq];
+	if (have_v3) {
+		v3[nv3].version = SNMP_VERSION_3;
+		v3[nv3++].level = want;
+		if (want != SNMP_SEC_LEVEL_NOAUTH) {
+			v3[nv3].version = SNMP_VERSION_3;
+			v3[nv3++].level = SNMP_SEC_LEVEL_NOAUTH;
+		}
+		if (want == SNMP_SEC_LEVEL_AUTHPRIV) {
+			v3[nv3].version = SNMP_VERSION_3;
+			v3[nv3++].level = SNMP_SEC_LEVEL_AUTHNOPRIV;
+		}
+		carrier = &v3[0];
+	} else if (legacy) {
+		carrier = &q[nq - 1];	/* the site's community over v2c */
+	}
+	c1 = &rq[nq + nv3];
+	if (first_round(&p, q, nq, v3, nv3, carrier, c1) == -1)
 		goto out;
+
 	for (i = 0; i < nq; i++) {
 		bool ans = accepted(&q[i]);
 		bool is_default = i / 2 < ncomm - (legacy ? 1 : 0);
@@ -983,34 +1178,7 @@ probe(struct facts *f, const struct opts *o, const struct run *run, const struct
 			data = &q[i];
 	}
 
-	/* round 2: SNMPv3 with the site's user, at its level and at the two weaker ones */
 	if (have_v3) {
-		int want = cred_level(cred);
-
-		v3[nv3].version = SNMP_VERSION_3;
-		v3[nv3++].level = want;
-		if (want != SNMP_SEC_LEVEL_NOAUTH) {
-			v3[nv3].version = SNMP_VERSION_3;
-			v3[nv3++].level = SNMP_SEC_LEVEL_NOAUTH;
-		}
-		if (want == SNMP_SEC_LEVEL_AUTHPRIV) {
-			v3[nv3].version = SNMP_VERSION_3;
-			v3[nv3++].level = SNMP_SEC_LEVEL_AUTHNOPRIV;
-		}
-		deadline_stage(&p.d, "v3");
-		for (i = 0; i < nv3; i++) {
-			static const struct oidref descr = { scalars[S_DESCR].o, 9 };
-
-			if (deadline_expired(&p.d)) {
-				report_fatal(r, o->timeout_result, "timeout after %us in stage 'v3'",
-					     o->timeout);
-				goto out;
-			}
-			if (req_open(&p, &v3[i]) == 0)
-				req_send(&v3[i], SNMP_MSG_GET, &descr, 1);
-		}
-		if (run_reqs(&p, v3, nv3, "v3") == -1)
-			goto out;
 		if (v3[0].state == RQ_FAILED &&
 		    (v3[0].report == SNMPERR_AUTHENTICATION_FAILURE ||
 		     v3[0].report == SNMPERR_UNKNOWN_USER_NAME ||
@@ -1085,7 +1253,7 @@ probe(struct facts *f, const struct opts *o, const struct run *run, const struct
 				"no community to try: give the site's community in --credentials");
 	}
 
-	/* round 3: the data, with the best credential that answered */
+	/* the data, with the best credential that answered (the carrier's GET has the scalars) */
 	if (!data) {
 		facts_error_all(f, data_facts, NELEM(data_facts),
 				"no credential answers: give --credentials");
@@ -1097,13 +1265,11 @@ probe(struct facts *f, const struct opts *o, const struct run *run, const struct
 
 		tmpl.sess = NULL;
 		tmpl.resp = NULL;
-		rc = data_round(&p, f, &tmpl);
+		rc = data_round(&p, f, &tmpl, data == carrier ? data->resp : NULL);
 	}
 out:
-	for (i = 0; i < nq; i++)
-		req_close(&q[i]);
-	for (i = 0; i < nv3; i++)
-		req_close(&v3[i]);
+	for (i = 0; i < REQS_MAX; i++)
+		req_close(&rq[i]);
 	explicit_bzero(p.auth_ku, sizeof(p.auth_ku));	/* as good as the pass phrases */
 	explicit_bzero(p.priv_ku, sizeof(p.priv_ku));
 	return rc;

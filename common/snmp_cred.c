@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "snmp_cred.h"
 #include "util.h"
 #include "banned.h"
@@ -409,4 +411,50 @@ const char *
 snmp_priv_name(enum snmp_priv p)
 {
 	return (size_t)p < NELEM(priv_names) ? priv_names[p] : "?";
+}
+
+#define KU_EXPANDED (1024 * 1024)	/* RFC 3414 A.2: the pass phrase repeated to 1 MB */
+#define KU_PIECE 4096
+
+size_t
+snmp_password_to_key(enum snmp_auth a, const char *pass, size_t len, unsigned char out[SNMP_KU_MAX])
+{
+	/* a piece is a whole number of pass phrases, so every piece starts with its first byte */
+	unsigned char piece[KU_PIECE + SNMP_CRED_VALUE_MAX];
+	const EVP_MD *md;
+	EVP_MD_CTX *ctx;
+	size_t plen, done, i;
+	unsigned int n = 0;
+
+	switch (a) {
+	case SNMP_AUTH_MD5: md = EVP_md5(); break;
+	case SNMP_AUTH_SHA: md = EVP_sha1(); break;
+	case SNMP_AUTH_SHA224: md = EVP_sha224(); break;
+	case SNMP_AUTH_SHA256: md = EVP_sha256(); break;
+	case SNMP_AUTH_SHA384: md = EVP_sha384(); break;
+	case SNMP_AUTH_SHA512: md = EVP_sha512(); break;
+	default: return 0;
+	}
+	if (!pass || len == 0 || len > SNMP_CRED_VALUE_MAX || !md)
+		return 0;
+	plen = KU_PIECE / len * len;
+	if (plen == 0)
+		plen = len;
+	for (i = 0; i < plen; i++)
+		piece[i] = (unsigned char)pass[i % len];
+	ctx = EVP_MD_CTX_new();
+	if (!ctx || EVP_DigestInit_ex(ctx, md, NULL) != 1)
+		goto fail;
+	for (done = 0; done < KU_EXPANDED; done += plen)
+		if (EVP_DigestUpdate(ctx, piece, KU_EXPANDED - done < plen ? KU_EXPANDED - done : plen) != 1)
+			goto fail;
+	if (EVP_DigestFinal_ex(ctx, out, &n) != 1)
+		n = 0;
+	EVP_MD_CTX_free(ctx);
+	explicit_bzero(piece, sizeof(piece));
+	return n;
+fail:
+	EVP_MD_CTX_free(ctx);
+	explicit_bzero(piece, sizeof(piece));
+	return 0;
 }

@@ -100,6 +100,21 @@ int snmp_cred_parse(const char *text, size_t len, const char *name, struct snmp_
 /* Wipes the secrets (explicit_bzero) and frees the strings; c is empty afterwards. NULL is fine. */
 void snmp_cred_release(struct snmp_cred *c);
 
+#define SNMP_KU_MAX 64		/* SHA-512 */
+
+/*
+ * The user's key Ku from a pass phrase, RFC 3414 A.2 (RFC 7860 for SHA-2):
+ * the hash of the pass phrase repeated to one megabyte. Auth and priv keys
+ * are both made with the auth protocol's hash. Writes the digest (16 to 64
+ * bytes) to out and returns its length, or 0 for SNMP_AUTH_NONE or a
+ * failure of the hash. The same bytes as net-snmp's generate_Ku(), which
+ * feeds the megabyte 64 bytes at a time, each byte taken modulo the pass
+ * phrase's length; this feeds it in pieces of some kilobytes, which
+ * OpenSSL's SHA extensions then hash several times faster.
+ */
+size_t snmp_password_to_key(enum snmp_auth a, const char *pass, size_t len,
+			    unsigned char out[SNMP_KU_MAX]);
+
 /* The file's spelling: "1", "2c", "3"; "noAuthNoPriv" ...; "SHA-256", "none"; "AES-192", "none". */
 const char *snmp_version_name(enum snmp_version v);
 const char *snmp_level_name(enum snmp_seclevel l);

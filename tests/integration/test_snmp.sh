@@ -114,6 +114,48 @@ assert "hardened without credentials: exit 3" rc_is 3
 controls_are "hardened without credentials" PASS OK SNMP-001 SNMP-002
 controls_are "hardened without credentials" ERROR UNKNOWN SNMP-004 SNMP-005 SNMP-008
 
+# The counter barrier: with a credential that reads snmpInBadCommunityNames,
+# the refused community probes are settled when the counter has grown by
+# their number, before their first try times out, so each is sent once.
+# Without one they wait for the timeout, and net-snmp's retry sends each
+# again: the control case, which shows that the count can tell them apart.
+# community_datagrams STRACE-FILE PORT: how many v1/v2c datagrams went to PORT.
+community_datagrams() {
+	"$PY" - "$1" "$2" <<'EOF'
+import re, sys
+port = int(sys.argv[2])
+n = 0
+for line in open(sys.argv[1], errors="replace"):
+    if "sendmsg(" not in line or "htons(%d)" % port not in line:
+        continue
+    m = re.search(r'iov_base="((?:\\x[0-9a-f]{2})*)"', line)
+    if not m:
+        continue
+    b = bytes(int(h, 16) for h in re.findall(r"[0-9a-f]{2}", m.group(1).replace("\\x", " ")))
+    if len(b) < 5 or b[0] != 0x30:
+        continue
+    i = 2 + (b[1] & 0x7F if b[1] & 0x80 else 0)
+    if b[i:i + 2] == b"\x02\x01" and b[i + 2] in (0, 1):
+        n += 1
+print(n)
+EOF
+}
+if command -v strace >/dev/null 2>&1; then
+	strace -f -xx -e trace=sendmsg -o "$T/strace-barrier" "$CHECK" -B "$BASELINE" -H 127.0.0.1 \
+		-p "$PORT" --credentials "$HD/credentials" --host-name sw-core-01 >/dev/null 2>&1
+	got=$(community_datagrams "$T/strace-barrier" "$PORT")
+	assert "barrier: with the v3 user each of the 10 community probes is sent once (sent: $got)" \
+		[ "$got" -eq 10 ]
+	strace -f -xx -e trace=sendmsg -o "$T/strace-nobarrier" "$CHECK" -B "$BASELINE" -H 127.0.0.1 \
+		-p "$PORT" >/dev/null 2>&1
+	got=$(community_datagrams "$T/strace-nobarrier" "$PORT")
+	assert "barrier: without a credential each probe times out and is sent again (sent: $got)" \
+		[ "$got" -eq 20 ]
+else
+	skip "strace not installed: the counter barrier not measured"
+	skip "strace not installed: the counter barrier not measured"
+fi
+
 # ---- weak ---------------------------------------------------------------------
 
 peer_snmp_weak

@@ -10,6 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+
 #include "snmp_cred.h"
 #include "util.h"
 
@@ -552,6 +555,70 @@ test_release(void **state)
 	assert_null(c.community);
 }
 
+/* ---- keys from pass phrases ---------------------------------------------------- */
+
+static void
+hex(const unsigned char *b, size_t n, char *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", b[i]);
+}
+
+/* RFC 3414 A.3.1 and A.3.2: "maplesyrup" to Ku with MD5 and with SHA-1. */
+static void
+test_key_rfc3414(void **state)
+{
+	unsigned char ku[SNMP_KU_MAX];
+	char text[2 * SNMP_KU_MAX + 1];
+
+	(void)state;
+	assert_int_equal(snmp_password_to_key(SNMP_AUTH_MD5, "maplesyrup", 10, ku), 16);
+	hex(ku, 16, text);
+	assert_string_equal(text, "9faf3283884e92834ebc9847d8edd963");
+	assert_int_equal(snmp_password_to_key(SNMP_AUTH_SHA, "maplesyrup", 10, ku), 20);
+	hex(ku, 20, text);
+	assert_string_equal(text, "9fb5cc0381497b3793528939ff788d5d79145211");
+	assert_int_equal(snmp_password_to_key(SNMP_AUTH_NONE, "maplesyrup", 10, ku), 0);
+	assert_int_equal(snmp_password_to_key(SNMP_AUTH_SHA, "", 0, ku), 0);
+}
+
+/*
+ * The same bytes as net-snmp's generate_Ku() for every hash and pass phrases
+ * of lengths that divide the piece, that do not, and the longest.
+ */
+static void
+test_key_as_netsnmp(void **state)
+{
+	static const enum snmp_auth auths[] = { SNMP_AUTH_MD5, SNMP_AUTH_SHA, SNMP_AUTH_SHA224,
+						SNMP_AUTH_SHA256, SNMP_AUTH_SHA384, SNMP_AUTH_SHA512 };
+	static oid *const protos[] = { usmHMACMD5AuthProtocol, usmHMACSHA1AuthProtocol,
+				       usmHMAC128SHA224AuthProtocol, usmHMAC192SHA256AuthProtocol,
+				       usmHMAC256SHA384AuthProtocol, usmHMAC384SHA512AuthProtocol };
+	static const size_t lens[] = { 8, 9, 13, 64, 97, 255, 256 };
+	char pass[SNMP_CRED_VALUE_MAX + 1];
+	size_t i, k, j;
+
+	(void)state;
+	for (j = 0; j < SNMP_CRED_VALUE_MAX; j++)
+		pass[j] = (char)(' ' + (j * 7 + 3) % 95);
+	for (i = 0; i < NELEM(auths); i++) {
+		for (k = 0; k < NELEM(lens); k++) {
+			unsigned char ours[SNMP_KU_MAX], theirs[SNMP_KU_MAX];
+			size_t theirs_len = sizeof(theirs), n;
+
+			n = snmp_password_to_key(auths[i], pass, lens[k], ours);
+			assert_int_equal(generate_Ku(protos[i], USM_AUTH_PROTO_SHA_LEN, (const u_char *)pass,
+						     lens[k], theirs, &theirs_len),
+					 SNMPERR_SUCCESS);
+			if (n != theirs_len || memcmp(ours, theirs, n) != 0)
+				fail_msg("%s, pass phrase of %zu bytes: %zu bytes differ from net-snmp's %zu",
+					 snmp_auth_name(auths[i]), lens[k], n, theirs_len);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -563,6 +630,8 @@ main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_names_round_trip),
 		cmocka_unit_test(test_release),
+		cmocka_unit_test(test_key_rfc3414),
+		cmocka_unit_test(test_key_as_netsnmp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
