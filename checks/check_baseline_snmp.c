@@ -65,8 +65,9 @@ static const char help[] =
 	" --credentials=FILE\n"
 	"    SNMP credentials, lines of key=value: version, community, user,\n"
 	"    security-level, auth-protocol, auth-passphrase, priv-protocol,\n"
-	"    priv-passphrase; mode 600. Without it only \"public\" and the\n"
-	"    baseline's default communities are tried\n";
+	"    priv-passphrase; or net-snmp's snmp.conf syntax (defSecurityName,\n"
+	"    defAuthType, defAuthPassphrase ...); mode 600. Without it only\n"
+	"    \"public\" and the baseline's default communities are tried\n";
 
 enum { OPT_CREDENTIALS = 1000 };
 

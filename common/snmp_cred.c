@@ -33,6 +33,7 @@ static const char *const priv_names[] = { "none", "DES", "AES", "AES-192", "AES-
 /* One parse: the name for messages and the line of each key (0: absent). */
 struct parse {
 	const char *name;
+	bool netsnmp;		/* the file is in net-snmp's snmp.conf syntax */
 	unsigned line[K_N];
 	struct errmsg *e;
 };
@@ -99,9 +100,9 @@ wipe_free(char **p)
 
 /* Stores the value v (len n, trimmed, NUL-terminated) of key k from line ln. */
 static int
-set_key(struct parse *ps, struct snmp_cred *c, enum key k, const char *v, size_t n, unsigned ln)
+set_key(struct parse *ps, struct snmp_cred *c, enum key k, const char *kn, const char *v, size_t n,
+	unsigned ln)
 {
-	const char *kn = key_names[k];
 	size_t i;
 	int idx;
 
@@ -115,7 +116,7 @@ set_key(struct parse *ps, struct snmp_cred *c, enum key k, const char *v, size_t
 	switch (k) {
 	case K_VERSION:
 		if ((idx = lookup(v, version_names, 0, NELEM(version_names))) < 0)
-			return fail(ps, ln, "version: expected 1, 2c or 3");
+			return fail(ps, ln, "%s: expected 1, 2c or 3", kn);
 		c->have_version = true;
 		c->version = (enum snmp_version)idx;
 		break;
@@ -124,23 +125,26 @@ set_key(struct parse *ps, struct snmp_cred *c, enum key k, const char *v, size_t
 		break;
 	case K_USER:
 		if (n > SNMP_CRED_USER_MAX)
-			return fail(ps, ln, "user: longer than %d bytes", SNMP_CRED_USER_MAX);
+			return fail(ps, ln, "%s: longer than %d bytes", kn, SNMP_CRED_USER_MAX);
 		c->user = xstrndup(v, n);
 		break;
 	case K_LEVEL:
 		if ((idx = lookup(v, level_names, 0, NELEM(level_names))) < 0)
-			return fail(ps, ln, "security-level: expected noAuthNoPriv, authNoPriv or authPriv");
+			return fail(ps, ln, "%s: expected noAuthNoPriv, authNoPriv or authPriv", kn);
 		c->level = (enum snmp_seclevel)idx;
 		break;
 	case K_AUTH:
 		if ((idx = lookup(v, auth_names, 1, NELEM(auth_names))) < 0)
-			return fail(ps, ln, "auth-protocol: expected MD5, SHA, SHA-224, SHA-256, "
-				    "SHA-384 or SHA-512");
+			return fail(ps, ln, "%s: expected MD5, SHA, SHA-224, SHA-256, SHA-384 or "
+				    "SHA-512", kn);
 		c->auth = (enum snmp_auth)idx;
 		break;
 	case K_PRIV:
-		if ((idx = lookup(v, priv_names, 1, NELEM(priv_names))) < 0)
-			return fail(ps, ln, "priv-protocol: expected DES, AES, AES-192 or AES-256");
+		if ((idx = lookup(v, priv_names, 1, NELEM(priv_names))) < 0 &&
+		    strcasecmp(v, "AES-128") == 0)	/* net-snmp's other name for AES */
+			idx = SNMP_PRIV_AES;
+		if (idx < 0)
+			return fail(ps, ln, "%s: expected DES, AES, AES-192 or AES-256", kn);
 		c->priv = (enum snmp_priv)idx;
 		break;
 	case K_AUTH_PASS:
@@ -155,6 +159,77 @@ set_key(struct parse *ps, struct snmp_cred *c, enum key k, const char *v, size_t
 	return 0;
 }
 
+/*
+ * net-snmp's snmp.conf directives for the default credentials (snmp.conf(5)),
+ * and our key each stands for; defPassphrase is both pass phrases.
+ */
+static const struct {
+	const char *name;
+	enum key k;
+} directives[] = {
+	{ "defVersion", K_VERSION },		{ "defCommunity", K_COMMUNITY },
+	{ "defSecurityName", K_USER },		{ "defSecurityLevel", K_LEVEL },
+	{ "defAuthType", K_AUTH },		{ "defAuthPassphrase", K_AUTH_PASS },
+	{ "defPrivType", K_PRIV },		{ "defPrivPassphrase", K_PRIV_PASS },
+	{ "defPassphrase", K_N },
+};
+
+/*
+ * A line of net-snmp's snmp.conf syntax, "directive value": the directives
+ * above (net-snmp ignores their case), each at most once; every other
+ * directive of snmp.conf (mibs, defaultPort ...) is not ours and is skipped,
+ * except the keys given as keys instead of pass phrases and a context, which
+ * this check cannot use: those are refused, never ignored.
+ */
+static int
+parse_directive(struct parse *ps, struct snmp_cred *c, char *s, size_t n, unsigned ln)
+{
+	size_t wlen = 0, vlen, i;
+	char *val;
+
+	while (wlen < n && !is_blank(s[wlen]))
+		wlen++;
+	vlen = n - wlen;
+	val = trim(s + wlen, &vlen);
+	s[wlen] = '\0';
+	for (i = 0; i < NELEM(directives); i++)
+		if (strcasecmp(s, directives[i].name) == 0)
+			break;
+	if (i == NELEM(directives)) {
+		static const char *const unusable[] = { "defAuthMasterKey", "defPrivMasterKey",
+							"defAuthLocalizedKey", "defPrivLocalizedKey",
+							"defContext" };
+
+		for (i = 0; i < NELEM(unusable); i++)
+			if (strcasecmp(s, unusable[i]) == 0)
+				return fail(ps, ln, "%s is not supported (supported: defVersion, "
+					    "defCommunity, defSecurityName, defSecurityLevel, defAuthType, "
+					    "defAuthPassphrase, defPrivType, defPrivPassphrase, "
+					    "defPassphrase)", unusable[i]);
+		return 0;	/* mibs, defaultPort ...: not credentials */
+	}
+	if (directives[i].k == K_N) {	/* defPassphrase: both, unless given on their own */
+		enum key both[2] = { K_AUTH_PASS, K_PRIV_PASS };
+		size_t b;
+
+		for (b = 0; b < 2; b++) {
+			if (ps->line[both[b]])
+				return fail(ps, ln, "defPassphrase and %s both given (line %u)",
+					    b ? "defPrivPassphrase" : "defAuthPassphrase",
+					    ps->line[both[b]]);
+			ps->line[both[b]] = ln;
+			if (set_key(ps, c, both[b], "defPassphrase", val, vlen, ln) == -1)
+				return -1;
+		}
+		return 0;
+	}
+	if (ps->line[directives[i].k])
+		return fail(ps, ln, "%s given twice (first on line %u)", directives[i].name,
+			    ps->line[directives[i].k]);
+	ps->line[directives[i].k] = ln;
+	return set_key(ps, c, directives[i].k, directives[i].name, val, vlen, ln);
+}
+
 /* One line (NUL-free, NUL-terminated copy in buf, len n). */
 static int
 parse_line(struct parse *ps, struct snmp_cred *c, char *buf, size_t n, unsigned ln)
@@ -166,6 +241,8 @@ parse_line(struct parse *ps, struct snmp_cred *c, char *buf, size_t n, unsigned 
 	s = trim(buf, &n);
 	if (n == 0 || s[0] == '#')
 		return 0;
+	if (ps->netsnmp)
+		return parse_directive(ps, c, s, n, ln);
 	eq = memchr(s, '=', n);
 	if (!eq)
 		return fail(ps, ln, "expected key=value");
@@ -183,7 +260,20 @@ parse_line(struct parse *ps, struct snmp_cred *c, char *buf, size_t n, unsigned 
 	if (ps->line[k])
 		return fail(ps, ln, "%s given twice (first on line %u)", key_names[k], ps->line[k]);
 	ps->line[k] = ln;
-	return set_key(ps, c, (enum key)k, val, vlen, ln);
+	return set_key(ps, c, (enum key)k, key_names[k], val, vlen, ln);
+}
+
+/* Key k as the file spells it: ours, or net-snmp's directive. */
+static const char *
+kname(const struct parse *ps, enum key k)
+{
+	size_t i;
+
+	if (ps->netsnmp)
+		for (i = 0; i < NELEM(directives); i++)
+			if (directives[i].k == k)
+				return directives[i].name;
+	return key_names[k];
 }
 
 /* The rules between keys, once every line is read. */
@@ -195,50 +285,79 @@ validate(struct parse *ps, struct snmp_cred *c)
 	bool auth, priv;
 	size_t i;
 
+#define N(k) kname(ps, k)
 	if (!c->community && !c->user)
-		return fail(ps, 0, "neither community nor user given");
+		return fail(ps, 0, "neither %s nor %s given", N(K_COMMUNITY), N(K_USER));
 	if (c->have_version && c->version == SNMP_V3 && !c->user)
-		return fail(ps, l[K_VERSION], "version 3 needs user");
+		return fail(ps, l[K_VERSION], "%s 3 needs %s", N(K_VERSION), N(K_USER));
 	if (c->have_version && c->version != SNMP_V3) {
 		if (!c->community)
-			return fail(ps, l[K_VERSION], "version %s needs community",
-				    version_names[c->version]);
+			return fail(ps, l[K_VERSION], "%s %s needs %s", N(K_VERSION),
+				    version_names[c->version], N(K_COMMUNITY));
 		if (c->user)
-			return fail(ps, l[K_USER], "user needs version 3 (version %s on line %u)",
-				    version_names[c->version], l[K_VERSION]);
+			return fail(ps, l[K_USER], "%s needs %s 3 (%s %s on line %u)", N(K_USER),
+				    N(K_VERSION), N(K_VERSION), version_names[c->version],
+				    l[K_VERSION]);
 	}
 	for (i = 0; i < NELEM(v3keys); i++)
 		if (l[v3keys[i]] && !c->user)
-			return fail(ps, l[v3keys[i]], "%s needs user", key_names[v3keys[i]]);
+			return fail(ps, l[v3keys[i]], "%s needs %s", N(v3keys[i]), N(K_USER));
 	if (l[K_AUTH] && !l[K_AUTH_PASS])
-		return fail(ps, l[K_AUTH], "auth-protocol needs auth-passphrase");
+		return fail(ps, l[K_AUTH], "%s needs %s", N(K_AUTH), N(K_AUTH_PASS));
 	if (l[K_AUTH_PASS] && !l[K_AUTH])
-		return fail(ps, l[K_AUTH_PASS], "auth-passphrase needs auth-protocol");
+		return fail(ps, l[K_AUTH_PASS], "%s needs %s", N(K_AUTH_PASS), N(K_AUTH));
 	if (l[K_PRIV] && !l[K_PRIV_PASS])
-		return fail(ps, l[K_PRIV], "priv-protocol needs priv-passphrase");
+		return fail(ps, l[K_PRIV], "%s needs %s", N(K_PRIV), N(K_PRIV_PASS));
 	if (l[K_PRIV_PASS] && !l[K_PRIV])
-		return fail(ps, l[K_PRIV_PASS], "priv-passphrase needs priv-protocol");
+		return fail(ps, l[K_PRIV_PASS], "%s needs %s", N(K_PRIV_PASS), N(K_PRIV));
 	auth = l[K_AUTH] != 0;
 	priv = l[K_PRIV] != 0;
 	if (priv && !auth)
-		return fail(ps, l[K_PRIV], "priv-protocol needs auth-protocol and auth-passphrase");
+		return fail(ps, l[K_PRIV], "%s needs %s and %s", N(K_PRIV), N(K_AUTH), N(K_AUTH_PASS));
 	if (!l[K_LEVEL]) {
 		c->level = priv ? SNMP_AUTHPRIV : auth ? SNMP_AUTHNOPRIV : SNMP_NOAUTHNOPRIV;
 		return 0;
 	}
 	if (c->level != SNMP_NOAUTHNOPRIV && !auth)
-		return fail(ps, l[K_LEVEL], "security-level %s needs auth-protocol and auth-passphrase",
-			    level_names[c->level]);
+		return fail(ps, l[K_LEVEL], "%s %s needs %s and %s", N(K_LEVEL),
+			    level_names[c->level], N(K_AUTH), N(K_AUTH_PASS));
 	if (c->level == SNMP_AUTHPRIV && !priv)
-		return fail(ps, l[K_LEVEL], "security-level authPriv needs priv-protocol and "
-			    "priv-passphrase");
+		return fail(ps, l[K_LEVEL], "%s authPriv needs %s and %s", N(K_LEVEL), N(K_PRIV),
+			    N(K_PRIV_PASS));
 	if (c->level == SNMP_NOAUTHNOPRIV && auth)
-		return fail(ps, l[K_AUTH], "auth-protocol is not used at security-level noAuthNoPriv "
-			    "(line %u)", l[K_LEVEL]);
+		return fail(ps, l[K_AUTH], "%s is not used at %s noAuthNoPriv (line %u)", N(K_AUTH),
+			    N(K_LEVEL), l[K_LEVEL]);
 	if (c->level == SNMP_AUTHNOPRIV && priv)
-		return fail(ps, l[K_PRIV], "priv-protocol is not used at security-level authNoPriv "
-			    "(line %u)", l[K_LEVEL]);
+		return fail(ps, l[K_PRIV], "%s is not used at %s authNoPriv (line %u)", N(K_PRIV),
+			    N(K_LEVEL), l[K_LEVEL]);
+#undef N
 	return 0;
+}
+
+/*
+ * Whether text is in net-snmp's syntax: a line starts (after blanks) with one
+ * of its credential directives and a blank.
+ */
+static bool
+is_snmp_conf(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	size_t i, w;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *e = nl ? nl : end;
+
+		while (p < e && is_blank(*p))
+			p++;
+		for (i = 0; i < NELEM(directives); i++) {
+			w = strlen(directives[i].name);
+			if ((size_t)(e - p) > w && strncasecmp(p, directives[i].name, w) == 0 &&
+			    is_blank(p[w]))
+				return true;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return false;
 }
 
 int
@@ -258,6 +377,7 @@ snmp_cred_parse(const char *text, size_t len, const char *name, struct snmp_cred
 	ps.e = e;
 	if (len > SNMP_CRED_FILE_MAX)
 		return fail(&ps, 0, "larger than %d bytes", SNMP_CRED_FILE_MAX);
+	ps.netsnmp = is_snmp_conf(text, len);
 	while (rc == 0 && p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		n = (size_t)((nl ? nl : end) - p);

@@ -36,6 +36,18 @@
  * authPriv, auth only: authNoPriv, neither: noAuthNoPriv); with it, the keys
  * must match it exactly.
  *
+ * net-snmp's snmp.conf syntax is read too, so that a site's existing file
+ * can serve (under the same file checks): a file in which a line starts with
+ * one of its credential directives and a blank ("defSecurityName cbmon") is
+ * read as "directive value" lines. defVersion, defCommunity,
+ * defSecurityName, defSecurityLevel, defAuthType, defAuthPassphrase,
+ * defPrivType, defPrivPassphrase stand for the keys above, defPassphrase
+ * for both pass phrases (snmp.conf(5)); directive names ignore case, "AES-128"
+ * is AES. Keys instead of pass phrases (defAuthMasterKey ...) and
+ * defContext are refused; every other directive (mibs, defaultPort ...) is
+ * skipped, and the rules and messages are the same, with the directives'
+ * names.
+ *
  * Messages never contain any byte of the file (neither values nor unknown
  * keys, which may be a mistyped secret): they name the file, the line and our
  * own key names: "credentials 'snmp.cred': line 4: unknown key (known: ...)".

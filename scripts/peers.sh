@@ -542,6 +542,8 @@ peer_mail() {
 #                        Files in $PEER_DIR/snmp-hardened/ (mode 600):
 #                          credentials            the check's --credentials
 #                                                 (version 3, authPriv)
+#                          snmp.conf              the same user in net-snmp's
+#                                                 snmp.conf syntax (def*)
 #                          credentials-wrongpass  the same with a wrong
 #                                                 auth-passphrase (the UNKNOWN case)
 #   peer_snmp_weak       snmpd with communities "public" and "private"
@@ -677,6 +679,15 @@ auth-protocol = SHA-256
 auth-passphrase = $auth
 priv-protocol = AES
 priv-passphrase = $priv" || return 1
+		snmp_cred_file "$d/snmp.conf" "# the same user in net-snmp's snmp.conf syntax
+mibs :
+defVersion 3
+defSecurityName cbmon
+defSecurityLevel authPriv
+defAuthType SHA-256
+defAuthPassphrase $auth
+defPrivType AES
+defPrivPassphrase $priv" || return 1
 		snmp_cred_file "$d/credentials-wrongpass" "version = 3
 user = cbmon
 security-level = authPriv

@@ -78,6 +78,8 @@ started "hardened snmpd"
 HD=$T/snmp-hardened
 mapfile -t s < <(secrets_of "$HD/credentials")
 SECRETS+=("${s[@]}")
+assert "the snmp.conf file has the same pass phrases" \
+	grep -qF -- "defPrivPassphrase ${s[-1]}" "$HD/snmp.conf"
 assert "the hardened credentials file has its pass phrases" [ "${#s[@]}" -ge 2 ]
 
 run hardened-json -H 127.0.0.1 -p "$PORT" --credentials "$HD/credentials" \
@@ -100,6 +102,19 @@ controls_are "hardened, udvidet" PASS OK SNMP-006 SNMP-010
 controls_are "hardened, udvidet (no community to try v1/v2c with)" ERROR UNKNOWN SNMP-003
 read -r want009 state009 < <(snmp009_expected)
 controls_are "hardened, udvidet: this machine's listeners (by /proc/net/tcp)" "$want009" "$state009" SNMP-009
+
+# net-snmp's own snmp.conf syntax, the same user: the same result
+run hardened-snmpconf -H 127.0.0.1 -p "$PORT" --credentials "$HD/snmp.conf" \
+	--host-name sw-core-01 --output-format json
+assert "snmp.conf syntax: exit 3 (as with our key=value file)" rc_is 3
+controls_are "snmp.conf syntax" PASS OK SNMP-001 SNMP-002 SNMP-004 SNMP-005 SNMP-008
+assert "snmp.conf syntax: stderr empty" stderr_empty
+cp "$HD/snmp.conf" "$T/open-snmp.conf"
+chmod 644 "$T/open-snmp.conf"
+run open-snmpconf -H 127.0.0.1 -p "$PORT" --credentials "$T/open-snmp.conf"
+assert "snmp.conf readable by others: exit 3" rc_is 3
+assert "snmp.conf readable by others: refused like any credentials file" \
+	line1_is "BASELINE UNKNOWN - snmp 127.0.0.1:$PORT: credentials '$T/open-snmp.conf': readable by group or others (mode 0644), chmod 600 it"
 
 run wrongpass -H 127.0.0.1 -p "$PORT" --credentials "$HD/credentials-wrongpass"
 assert "wrong v3 pass phrase: exit 3" rc_is 3

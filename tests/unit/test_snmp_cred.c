@@ -85,6 +85,18 @@ static const struct good_row good_rows[] = {
 	  "auth-protocol=SHA-384\nauth-passphrase=87654321\n\n\n",
 	  false, SNMP_V1, NULL, "u", SNMP_AUTHPRIV, SNMP_AUTH_SHA384, "87654321", SNMP_PRIV_AES192,
 	  "12345678" },
+	/* net-snmp's snmp.conf syntax: its def* directives (any case), its other directives skipped */
+	{ "# ~/.snmp/snmp.conf\nmibs :\ndefVersion 3\ndefSecurityName cbmon\n"
+	  "defSecurityLevel authPriv\ndefAuthType SHA-256\ndefAuthPassphrase S3cr3t auth phrase\n"
+	  "defPrivType AES-128\n  defPrivPassphrase\tS3cr3t=priv\n",
+	  true, SNMP_V3, NULL, "cbmon", SNMP_AUTHPRIV, SNMP_AUTH_SHA256, "S3cr3t auth phrase",
+	  SNMP_PRIV_AES, "S3cr3t=priv" },
+	{ "defsecurityname u\nDEFPASSPHRASE both ways\ndefAuthType SHA\ndefPrivType AES-256\n",
+	  false, SNMP_V1, NULL, "u", SNMP_AUTHPRIV, SNMP_AUTH_SHA, "both ways", SNMP_PRIV_AES256,
+	  "both ways" },
+	{ "defaultPort 1161\ndefCommunity legacy ro\ndefVersion 2c\npersistentDir /var/tmp\n",
+	  true, SNMP_V2C, "legacy ro", NULL, SNMP_NOAUTHNOPRIV, SNMP_AUTH_NONE, NULL, SNMP_PRIV_NONE,
+	  NULL },
 };
 
 static void
@@ -142,7 +154,28 @@ struct err_row {
 /* A literal and its length, for texts with a NUL inside. */
 #define B(s) s, sizeof(s) - 1
 
+#define SUPPORTED "(supported: defVersion, defCommunity, defSecurityName, defSecurityLevel, " \
+	"defAuthType, defAuthPassphrase, defPrivType, defPrivPassphrase, defPassphrase)"
+
 static const struct err_row err_rows[] = {
+	/* snmp.conf syntax: messages name the directives */
+	{ "defSecurityName u\ndefAuthMasterKey 0xS3cr3t", 0,
+	  C "line 2: defAuthMasterKey is not supported " SUPPORTED },
+	{ "defSecurityName u\ndefcontext S3cr3t", 0, C "line 2: defContext is not supported " SUPPORTED },
+	{ "defSecurityName u\ndefSecurityName v", 0,
+	  C "line 2: defSecurityName given twice (first on line 1)" },
+	{ "defSecurityName u\ndefAuthType SHA", 0, C "line 2: defAuthType needs defAuthPassphrase" },
+	{ "defSecurityName u\ndefAuthPassphrase S3cr3tS3cr3t\ndefPassphrase S3cr3tS3cr3t", 0,
+	  C "line 3: defPassphrase and defAuthPassphrase both given (line 2)" },
+	{ "defSecurityName u\ndefPassphrase S3cr3tS3cr3t\ndefPrivPassphrase S3cr3tS3cr3t", 0,
+	  C "line 3: defPrivPassphrase given twice (first on line 2)" },
+	{ "defVersion 5\ndefCommunity S3cr3t", 0, C "line 1: defVersion: expected 1, 2c or 3" },
+	{ "defCommunity S3cr3t\ndefVersion 1\ndefSecurityName u", 0,
+	  C "line 3: defSecurityName needs defVersion 3 (defVersion 1 on line 2)" },
+	{ "defVersion 3\nmibs +ALL", 0, C "neither defCommunity nor defSecurityName given" },
+	{ "defSecurityName u\ndefPassphrase short", 0,
+	  C "line 2: defPassphrase: shorter than 8 bytes" },
+
 	{ "", 0, C "neither community nor user given" },
 	{ "# only comments\n\n  \r\n", 0, C "neither community nor user given" },
 	{ "version=2c\n", 0, C "neither community nor user given" },
