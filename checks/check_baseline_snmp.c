@@ -24,6 +24,8 @@
  * left. The one net-snmp user in the project (common/ has no net-snmp type).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -32,8 +34,10 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/select.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
@@ -48,6 +52,7 @@
 #include "util.h"
 #include "banned.h"
 
+#define STATE_DIR_DEFAULT "/var/lib/cyberbaseline"
 #define COMMUNITIES_MAX 5	/* of the baseline's table; "public" comes on top */
 #define REQS_MAX 32
 #define WALK_ROWS_MAX 1024
@@ -67,12 +72,16 @@ static const char help[] =
 	"    security-level, auth-protocol, auth-passphrase, priv-protocol,\n"
 	"    priv-passphrase; or net-snmp's snmp.conf syntax (defSecurityName,\n"
 	"    defAuthType, defAuthPassphrase ...); mode 600. Without it only\n"
-	"    \"public\" and the baseline's default communities are tried\n";
+	"    \"public\" and the baseline's default communities are tried\n"
+	" --state-dir=DIR\n"
+	"    Where the snmpInBadCommunityNames reading of each device is kept between\n"
+	"    runs, for SNMP-010 (default: $CYBERBASELINE_STATE_DIR, else " STATE_DIR_DEFAULT ")\n";
 
-enum { OPT_CREDENTIALS = 1000 };
+enum { OPT_CREDENTIALS = 1000, OPT_STATE_DIR };
 
 struct snmp_opts {
 	const char *credentials;
+	const char *state_dir;
 };
 
 static int
@@ -86,6 +95,14 @@ handle(int val, const char *arg, void *ctx, struct errmsg *e)
 			return -1;
 		}
 		t->credentials = arg;
+		return 0;
+	}
+	if (val == OPT_STATE_DIR) {
+		if (!*arg) {
+			errmsg_set(e, "invalid --state-dir ''");
+			return -1;
+		}
+		t->state_dir = arg;
 		return 0;
 	}
 	return -1;
@@ -1024,6 +1041,142 @@ cred_level(const struct snmp_cred *c)
 					     : SNMP_SEC_LEVEL_NOAUTH;
 }
 
+/* ---- SNMP-010: snmpInBadCommunityNames from one run to the next ---------- */
+
+/*
+ * The state file of the device: DIR/snmp-HOST-PORT.state, each byte of HOST
+ * outside [A-Za-z0-9.-] as '_' (an IPv6 address's colons too). One line:
+ * "cyberbaseline-snmp 1 READING UNIXTIME", the counter after our own probes.
+ */
+static void
+state_path(char *out, size_t n, const char *dir, const struct opts *o)
+{
+	char host[256];
+	size_t i;
+
+	for (i = 0; o->host[i] && i < sizeof(host) - 1; i++) {
+		char ch = o->host[i];
+
+		host[i] = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+				  (ch >= '0' && ch <= '9') || ch == '.' || ch == '-'
+			  ? ch
+			  : '_';
+	}
+	host[i] = '\0';
+	snprintf(out, n, "%s/snmp-%s-%s.state", dir, host, o->port);
+}
+
+/* 0 with the reading, 1 when there is no file, -1 with why. */
+static int
+state_read(const char *path, unsigned long long *val, long long *when, char *why, size_t nwhy)
+{
+	char buf[128], tail;
+	ssize_t got;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd == -1) {
+		if (errno == ENOENT)
+			return 1;
+		snprintf(why, nwhy, "%s", strerror(errno));
+		return -1;
+	}
+	got = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (got < 0) {
+		snprintf(why, nwhy, "%s", strerror(errno));
+		return -1;
+	}
+	buf[got] = '\0';
+	if (sscanf(buf, "cyberbaseline-snmp 1 %llu %lld%c", val, when, &tail) != 3 || tail != '\n' ||
+	    *val > 0xffffffffULL) {
+		snprintf(why, nwhy, "not a state file of this check");
+		return -1;
+	}
+	return 0;
+}
+
+/* Writes the reading: a temporary file in dir, renamed over path. 0, or -1 with why. */
+static int
+state_write(const char *dir, const char *path, long long val, char *why, size_t nwhy)
+{
+	char tmp[PATH_MAX], line[96];
+	int fd, n;
+
+	snprintf(tmp, sizeof(tmp), "%s/.snmp-state-XXXXXX", dir);
+	fd = mkstemp(tmp);
+	if (fd == -1) {
+		snprintf(why, nwhy, "%s", strerror(errno));
+		return -1;
+	}
+	n = snprintf(line, sizeof(line), "cyberbaseline-snmp 1 %lld %lld\n", val, (long long)time(NULL));
+	if (write(fd, line, (size_t)n) != n || close(fd) != 0 || rename(tmp, path) != 0) {
+		snprintf(why, nwhy, "%s", strerror(errno ? errno : EIO));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * snmp.bad_community_growth: how many requests with a wrong community the
+ * agent counted between the end of our previous run and the start of this
+ * one, that is, not ours. The carrier read the counter before our probes;
+ * c1 after them, and that reading is kept for the next run, but only when
+ * it holds all of our probes: settled by the barrier, or none refused
+ * (a probe that timed out was sent again after c1). Else the kept reading
+ * is removed, and the next run starts afresh.
+ */
+static void
+growth_fact(struct probe *p, struct facts *f, const struct req *carrier, const struct req *q,
+	    size_t nq, const char *dir)
+{
+	static const char *const fact = "snmp.bad_community_growth";
+	long long before = carrier ? bad_communities(carrier) : -1;
+	long long after = p->c1 ? bad_communities(p->c1) : -1;
+	unsigned long long prev = 0;
+	long long when = 0;
+	char path[PATH_MAX], why[256];
+	bool clean = p->by_counter;
+	struct stat st;
+	size_t i;
+	int rc;
+
+	if (before < 0) {
+		facts_set_error(f, fact, "needs a credential that reads snmpInBadCommunityNames.0 "
+			        "(give --credentials)");
+		return;
+	}
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		facts_set_error(f, fact, "state directory '%s': %s (create it, writable by the user "
+				"the check runs as, or give --state-dir)", dir,
+				errno && !S_ISDIR(st.st_mode) ? strerror(errno) : "not a directory");
+		return;
+	}
+	state_path(path, sizeof(path), dir, p->o);
+	rc = state_read(path, &prev, &when, why, sizeof(why));
+	if (rc == -1)
+		facts_set_error(f, fact, "state '%s': %s", path, why);
+	else if (rc == 1)
+		facts_set_error(f, fact, "no earlier reading (the first run): known from the next run on");
+	else if ((unsigned long long)before < prev)
+		facts_set_error(f, fact, "snmpInBadCommunityNames.0 went back from %llu to %lld (the "
+				"agent restarted?): known from the next run on", prev, before);
+	else
+		facts_set_int(f, fact, before - (long long)prev);
+
+	if (!clean) {
+		clean = true;
+		for (i = 0; i < nq; i++)
+			clean &= q[i].state != RQ_NO_ANSWER;
+	}
+	if (after >= 0 && clean) {
+		if (state_write(dir, path, after, why, sizeof(why)) == -1)
+			report_note(p->r, "SNMP-010 state not written to '%s': %s", dir, why);
+	} else if (rc == 0 && unlink(path) != 0) {
+		report_note(p->r, "SNMP-010 state '%s' not removed: %s", path, strerror(errno));
+	}
+}
+
 /*
  * The first round, everything that does not depend on an answer, sent at
  * once in this order: the carrier (the credential's GET of all the scalars,
@@ -1108,7 +1261,7 @@ first_round(struct probe *p, struct req *rq, size_t nq, struct req *v3, size_t n
 /* All I/O. 0 with facts in f, or -1 with report_fatal() set. */
 static int
 probe(struct facts *f, const struct opts *o, const struct run *run, const struct snmp_cred *cred,
-      struct report *r)
+      const char *state_dir, struct report *r)
 {
 	struct probe p = { .o = o, .r = r, .cred = cred };
 	struct req rq[REQS_MAX], *q = rq, *v3, *c1, *carrier = NULL, *data = NULL;
@@ -1254,6 +1407,8 @@ probe(struct facts *f, const struct opts *o, const struct run *run, const struct
 				"no community to try: give the site's community in --credentials");
 	}
 
+	growth_fact(&p, f, carrier, q, nq, state_dir);
+
 	/* the data, with the best credential that answered (the carrier's GET has the scalars) */
 	if (!data) {
 		facts_error_all(f, data_facts, NELEM(data_facts),
@@ -1281,11 +1436,12 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "credentials", required_argument, NULL, OPT_CREDENTIALS },
+		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct snmp_opts t = { 0 };
 	const struct opts_ext ext = {
-		.usage = "-H HOST [-p PORT] [--credentials FILE]",
+		.usage = "-H HOST [-p PORT] [--credentials FILE] [--state-dir DIR]",
 		.help = help,
 		.description = description,
 		.default_port = "161",
@@ -1313,7 +1469,11 @@ main(int argc, char **argv)
 		} else {
 			have_cred = t.credentials != NULL;
 			snmp_setup(&r);
-			if (probe(&f, &o, &run, have_cred ? &cred : NULL, &r) == 0)
+			const char *dir = t.state_dir ? t.state_dir : getenv("CYBERBASELINE_STATE_DIR");
+
+			if (!dir || !*dir)
+				dir = STATE_DIR_DEFAULT;
+			if (probe(&f, &o, &run, have_cred ? &cred : NULL, dir, &r) == 0)
 				run_evaluate(&run, &f, &r);
 		}
 	}

@@ -177,6 +177,7 @@ else
 			vars.baseline_snmp_address = "127.0.0.20"
 			vars.baseline_snmp_port = 1161
 			vars.baseline_snmp_credentials = "/etc/icinga2/cyberbaseline/snmp/every-option.example.conf"
+			vars.baseline_snmp_state_dir = "/var/lib/cyberbaseline/snmp-state"
 			vars.baseline_timeout = 15
 			vars.baseline_timeout_result = "critical"
 			vars.baseline_unreachable_result = "warning"
@@ -303,7 +304,7 @@ else
 		snmp v6only.example "-H ::1 --host-name v6only.example -t 10"
 	check_argv "Icinga passes every baseline_* and baseline_snmp_* variable as its option (and no baseline_ssh_*, baseline_tls_*)" \
 		snmp every-option.example \
-		"-H 127.0.0.20 -p 1161 --credentials /etc/icinga2/cyberbaseline/snmp/every-option.example.conf $shared"
+		"-H 127.0.0.20 -p 1161 --credentials /etc/icinga2/cyberbaseline/snmp/every-option.example.conf --state-dir /var/lib/cyberbaseline/snmp-state $shared"
 	check_argv "the example SNMP apply rule runs baseline_snmp with the host's own credentials file" \
 		snmp sw-core-01.aarhus.dk \
 		"-H 127.0.0.6 --credentials /etc/icinga2/cyberbaseline/snmp/sw-core-01.aarhus.dk.conf --evidence /var/lib/cyberbaseline/evidence-snmp.jsonl --host-name sw-core-01.aarhus.dk --waivers /etc/cyberbaseline/waivers.json -c 75: -t 10"

@@ -68,6 +68,10 @@ else:
 EOF
 }
 
+# SNMP-010 keeps a reading per device between runs: never in /var/lib here
+export CYBERBASELINE_STATE_DIR=$T/state
+mkdir -m 700 "$T/state"
+
 SECRETS=()
 BASIS_ALL=(SNMP-001 SNMP-002 SNMP-004 SNMP-005 SNMP-007 SNMP-008)
 
@@ -102,6 +106,45 @@ controls_are "hardened, udvidet" PASS OK SNMP-006 SNMP-010
 controls_are "hardened, udvidet (no community to try v1/v2c with)" ERROR UNKNOWN SNMP-003
 read -r want009 state009 < <(snmp009_expected)
 controls_are "hardened, udvidet: this machine's listeners (by /proc/net/tcp)" "$want009" "$state009" SNMP-009
+
+# SNMP-010 between runs, with a state directory of its own: the first run
+# has nothing to compare with; wrong communities sent by someone else between
+# two runs are counted; the check's own probes never are.
+S10=$T/state010
+mkdir -m 700 "$S10"
+run010() {
+	run "$1" -H 127.0.0.1 -p "$PORT" --credentials "$HD/credentials" --host-name sw-core-01 \
+		-P udvidet --output-format json --state-dir "$S10"
+}
+run010 s010-first
+controls_are "SNMP-010, first run (nothing to compare with)" ERROR UNKNOWN SNMP-010
+assert "SNMP-010, first run: the reason says so" grep -q 'no earlier reading (the first run)' "$OUT"
+assert "SNMP-010: the reading is kept, mode 600" \
+	[ "$(stat -c %a "$S10/snmp-127.0.0.1-$PORT.state")" = 600 ]
+run010 s010-second
+controls_are "SNMP-010, second run (our own probes are not counted)" PASS OK SNMP-010
+assert "SNMP-010, second run: growth 0" grep -q 'bad_community_growth=0"' "$OUT"
+for c in guess-one guess-two guess-three; do
+	snmpget -v2c -c "$c" -t 0.2 -r 0 "127.0.0.1:$PORT" 1.3.6.1.2.1.1.1.0 >/dev/null 2>&1
+done
+run010 s010-guessed
+controls_are "SNMP-010 after three wrong communities from someone else" FAIL WARNING SNMP-010
+assert "SNMP-010 after three wrong communities: growth 3" grep -q 'bad_community_growth=3"' "$OUT"
+run010 s010-after
+controls_are "SNMP-010, the run after (counted once)" PASS OK SNMP-010
+echo "not a state file" >"$S10/snmp-127.0.0.1-$PORT.state"
+run010 s010-garbage
+controls_are "SNMP-010 with a broken state file" ERROR UNKNOWN SNMP-010
+assert "SNMP-010 with a broken state file: the reason names it" \
+	grep -q 'not a state file of this check' "$OUT"
+run010 s010-rewritten
+controls_are "SNMP-010 after the broken file was replaced" PASS OK SNMP-010
+run s010-nodir -H 127.0.0.1 -p "$PORT" --credentials "$HD/credentials" --host-name sw-core-01 \
+	-P udvidet --output-format json --state-dir "$T/no-such-dir"
+controls_are "SNMP-010 without its state directory" ERROR UNKNOWN SNMP-010
+assert "SNMP-010 without its state directory: the reason names it" \
+	grep -q "state directory '$T/no-such-dir'" "$OUT"
+assert "SNMP-010 without its state directory: stderr empty" stderr_empty
 
 # net-snmp's own snmp.conf syntax, the same user: the same result
 run hardened-snmpconf -H 127.0.0.1 -p "$PORT" --credentials "$HD/snmp.conf" \
