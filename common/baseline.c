@@ -668,6 +668,37 @@ jv_within(const struct jv *a, const struct jv *b)
 	return true;
 }
 
+/*
+ * A subset of a list of shell patterns (approved sources, say): every
+ * string of a is among b's strings, or is a plain string (no * ? [) that
+ * one of b's patterns matches, or b allows everything ("*"). A pattern of
+ * a that b does not hold verbatim is refused unless b has "*": whether one
+ * pattern's strings are all another's is not decided here, and a tailoring
+ * must never be let looser by a guess.
+ */
+static bool
+jv_within_patterns(const struct jv *a, const struct jv *b)
+{
+	size_t i, k;
+
+	for (i = 0; i < a->n; i++) {
+		const struct jv *x = &a->items[i];
+		bool found = false;
+
+		for (k = 0; k < b->n && !found; k++) {
+			const struct jv *y = &b->items[k];
+
+			found = jv_equal(x, y) ||
+				(x->type == JV_STRING && y->type == JV_STRING &&
+				 (strcmp(y->s, "*") == 0 ||
+				  (!strpbrk(x->s, "*?[") && util_glob(y->s, x->s))));
+		}
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
 /* Is `to` at least as strict as `from` in direction st? */
 static bool
 stricter_ok(enum param_stricter st, const struct jv *from, const struct jv *to)
@@ -682,7 +713,7 @@ stricter_ok(enum param_stricter st, const struct jv *from, const struct jv *to)
 	case PARAM_SUPERSET:
 		return to->type == JV_ARRAY && jv_within(from, to);
 	case PARAM_SUBSET:
-		return to->type == JV_ARRAY && jv_within(to, from);
+		return to->type == JV_ARRAY && jv_within_patterns(to, from);
 	case PARAM_FIXED:
 		return jv_equal(from, to);
 	}
