@@ -1,0 +1,728 @@
+/*
+ * check_baseline_host: the Linux host it runs on (or a tree given with
+ * --root) against the baseline's host controls, from the inside.
+ *
+ * Facts come from files, /proc and /sys, read directly through hostfs
+ * (common/hostfs.h: every path under the root, regular files only, capped),
+ * never from a shell. A fact that cannot be read is an error naming the file
+ * and why ("needs read access to /etc/shadow"), so its controls are not
+ * evaluated; nothing unread ever passes. The gatherers, each on its own:
+ *   os        /etc/os-release; days until the end of security support, from
+ *             the baseline's table os_end_of_support
+ *   sysctl    every host.sysctl.NAME fact the baseline's host rules use,
+ *             from /proc/sys/NAME (dots as slashes)
+ *   apparmor  /sys/module/apparmor/parameters/enabled and the profiles
+ *   accounts  /etc/passwd, /etc/shadow: UID 0, unshadowed and empty passwords
+ *   files     the baseline's table critical_file_modes: mode, owner, group
+ *   logspace  statvfs() of /var/log and /var/log/audit
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "baseline.h"
+#include "facts.h"
+#include "hostfs.h"
+#include "json.h"
+#include "opts.h"
+#include "report.h"
+#include "rule.h"
+#include "run.h"
+#include "util.h"
+#include "banned.h"
+
+#define SMALL_FILE_MAX (64 * 1024)	/* os-release, a /proc or /sys value */
+#define ACCOUNTS_MAX (8 * 1024 * 1024)	/* passwd, shadow, group */
+#define LIST_MAX 256			/* names kept in one list fact */
+
+static const char description[] =
+	"Checks the Linux host it runs on against the host controls of the baseline:\n"
+	"OS support, kernel and network sysctls, AppArmor, accounts, permissions of\n"
+	"critical files and space for logs. Everything is read from files, /proc and\n"
+	"/sys, never from a shell; run it as the monitoring user, and whatever that\n"
+	"user may not read is reported as not evaluated, never as passed.";
+
+static const char help[] =
+	" --root=DIR\n"
+	"    Evaluate the tree under DIR instead of / (an image, a mounted disk);\n"
+	"    /proc and /sys are read under DIR too, and what only a running system\n"
+	"    has is not evaluated when DIR has none\n";
+
+enum { OPT_ROOT = 1000 };
+
+struct host_opts {
+	const char *root;
+};
+
+static int
+handle(int val, const char *arg, void *ctx, struct errmsg *e)
+{
+	struct host_opts *t = ctx;
+
+	if (val == OPT_ROOT) {
+		if (!*arg) {
+			errmsg_set(e, "invalid --root ''");
+			return -1;
+		}
+		t->root = arg;
+		return 0;
+	}
+	return -1;
+}
+
+/* ---- reading ------------------------------------------------------------------- */
+
+/*
+ * Why path could not be read, for a fact: "needs read access to /etc/shadow"
+ * when denied, "/etc/os-release: no such file" otherwise; under --root a
+ * missing /proc or /sys says the tree is not a running system.
+ */
+static void
+read_error(struct facts *f, const char *fact, const char *path, enum hostfs_result r,
+	   const char *why)
+{
+	if (r == HOSTFS_DENIED)
+		facts_set_error(f, fact, "needs read access to %s", path);
+	else if (r == HOSTFS_ABSENT && !hostfs_live() &&
+		 (strncmp(path, "/proc/", 6) == 0 || strncmp(path, "/sys/", 5) == 0))
+		facts_set_error(f, fact, "%s: not in the tree (not a running system)", path);
+	else
+		facts_set_error(f, fact, "%s: %s", path, hostfs_why(r, why));
+}
+
+/* The first line of a small file, trimmed; NULL with the fact's error set. */
+static char *
+read_value(struct facts *f, const char *fact, const char *path)
+{
+	char why[HOSTFS_WHY_MAX] = "", *data;
+	size_t len;
+	enum hostfs_result r = hostfs_read(path, SMALL_FILE_MAX, &data, &len, why);
+
+	if (r != HOSTFS_OK) {
+		read_error(f, fact, path, r, why);
+		return NULL;
+	}
+	data[strcspn(data, "\n")] = '\0';
+	len = strlen(data);
+	while (len && isspace((unsigned char)data[len - 1]))
+		data[--len] = '\0';
+	return data;
+}
+
+/* A strict decimal integer (optional sign, digits, nothing else). */
+static bool
+parse_ll(const char *s, long long *out)
+{
+	char *end;
+
+	if (!*s || isspace((unsigned char)*s))
+		return false;
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	return errno == 0 && *end == '\0';
+}
+
+/* ---- os -------------------------------------------------------------------------- */
+
+/* The value of KEY in os-release text (quotes removed), or NULL; malloc'd. */
+static char *
+os_release_get(const char *text, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *p = text;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n'), *end = nl ? nl : p + strlen(p);
+
+		if ((size_t)(end - p) > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			const char *v = p + klen + 1;
+			size_t n = (size_t)(end - v);
+
+			if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
+				v++;
+				n -= 2;
+			}
+			return xstrndup(v, n);
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return NULL;
+}
+
+static const struct jv *
+table(const struct run *run, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < run->b.ntables; i++)
+		if (strcmp(run->b.table_names[i], name) == 0)
+			return run->b.tables[i];
+	return NULL;
+}
+
+/*
+ * host.os ("debian 12") and host.os_support_days: days from today to the
+ * end of security support in the table os_end_of_support (rows {"id",
+ * "version_id", "ends": "YYYY-MM-DD"}), negative once it has passed.
+ */
+static void
+gather_os(struct facts *f, const struct run *run)
+{
+	const char *path = "/etc/os-release";
+	char why[HOSTFS_WHY_MAX] = "", *text, *id, *ver;
+	const struct jv *t = table(run, "os_end_of_support");
+	enum hostfs_result r;
+	size_t len, i;
+
+	r = hostfs_read(path, SMALL_FILE_MAX, &text, &len, why);
+	if (r == HOSTFS_ABSENT) {
+		path = "/usr/lib/os-release";
+		r = hostfs_read(path, SMALL_FILE_MAX, &text, &len, why);
+	}
+	if (r != HOSTFS_OK) {
+		read_error(f, "host.os", path, r, why);
+		read_error(f, "host.os_support_days", path, r, why);
+		return;
+	}
+	id = os_release_get(text, "ID");
+	ver = os_release_get(text, "VERSION_ID");
+	free(text);
+	if (!id || !ver) {
+		facts_set_error(f, "host.os", "%s: no %s", path, !id ? "ID" : "VERSION_ID");
+		facts_set_error(f, "host.os_support_days", "%s: no %s", path, !id ? "ID" : "VERSION_ID");
+		free(id);
+		free(ver);
+		return;
+	}
+	{
+		char *os = xasprintf("%s %s", id, ver);
+
+		facts_set_str(f, "host.os", os);
+		free(os);
+	}
+	for (i = 0; t && t->type == JV_ARRAY && i < t->n; i++) {
+		const struct jv *row = &t->items[i], *rid = jv_get(row, "id"),
+				*rver = jv_get(row, "version_id"), *ends = jv_get(row, "ends");
+		long end_days, today;
+
+		if (!rid || !rver || !ends || rid->type != JV_STRING || rver->type != JV_STRING ||
+		    ends->type != JV_STRING)
+			continue;
+		if (strcmp(rid->s, id) != 0 || strcmp(rver->s, ver) != 0)
+			continue;
+		end_days = util_date_days(ends->s);
+		today = util_date_days(run->today);
+		if (end_days < 0 || today < 0)
+			facts_set_error(f, "host.os_support_days",
+					"table os_end_of_support: '%s' is not a date", ends->s);
+		else
+			facts_set_int(f, "host.os_support_days", end_days - today);
+		break;
+	}
+	if (!t || t->type != JV_ARRAY || i == t->n)
+		facts_set_error(f, "host.os_support_days",
+				"%s %s: no end of support known (table os_end_of_support)", id, ver);
+	free(id);
+	free(ver);
+}
+
+/* ---- sysctl ---------------------------------------------------------------------- */
+
+/* Every host.sysctl.NAME the host controls use, read from /proc/sys/NAME. */
+static void
+gather_sysctls(struct facts *f, const struct run *run)
+{
+	struct sbuf names;
+	const char *p;
+	size_t i;
+
+	sbuf_init(&names, 4096);
+	for (i = 0; i < run->b.ncontrols; i++) {
+		const struct control *c = &run->b.controls[i];
+
+		if (strcmp(c->family, "host") != 0)
+			continue;
+		if (c->applies_if)
+			rule_facts(c->applies_if, &names);
+		if (c->rule)
+			rule_facts(c->rule, &names);
+		if (c->warning_rule)
+			rule_facts(c->warning_rule, &names);
+	}
+	for (p = sbuf_str(&names); *p;) {
+		size_t n = strcspn(p, ",");
+		char *name = xstrndup(p, n);
+
+		if (strncmp(name, "host.sysctl.", 12) == 0 && !facts_get(f, name)) {
+			char path[300], *v, *q;
+			long long x;
+
+			snprintf(path, sizeof(path), "/proc/sys/%s", name + 12);
+			for (q = path + 10; *q; q++)
+				if (*q == '.')
+					*q = '/';
+			if ((v = read_value(f, name, path)) != NULL) {
+				if (parse_ll(v, &x))
+					facts_set_int(f, name, x);
+				else
+					facts_set_error(f, name, "%s: not a number", path);
+				free(v);
+			}
+		}
+		free(name);
+		p += n;
+		while (*p == ',' || *p == ' ')
+			p++;
+	}
+	sbuf_release(&names);
+}
+
+/* ---- apparmor -------------------------------------------------------------------- */
+
+/*
+ * host.apparmor_enabled (the module's parameter is Y), host.apparmor_profiles
+ * (loaded profiles) and host.apparmor_profiles_unenforced (those neither in
+ * enforce nor in complain mode, "name (mode)").
+ */
+static void
+gather_apparmor(struct facts *f)
+{
+	static const char *const prof_path = "/sys/kernel/security/apparmor/profiles";
+	char why[HOSTFS_WHY_MAX] = "", *v, *text, *line, *save = NULL;
+	const char *other[LIST_MAX];
+	size_t len, n = 0, count = 0;
+	enum hostfs_result r;
+
+	struct stat st;
+	bool in_kernel = true;
+
+	/* a kernel without AppArmor has no /sys/module/apparmor: that is "not enabled" */
+	if (hostfs_stat("/sys/module/apparmor", &st, why) == HOSTFS_ABSENT &&
+	    hostfs_stat("/sys/module", &st, why) == HOSTFS_OK) {
+		in_kernel = false;
+		facts_set_bool(f, "host.apparmor_enabled", false);
+	} else if ((v = read_value(f, "host.apparmor_enabled",
+				   "/sys/module/apparmor/parameters/enabled"))) {
+		facts_set_bool(f, "host.apparmor_enabled", strcmp(v, "Y") == 0);
+		free(v);
+	}
+	r = hostfs_read(prof_path, 4 * 1024 * 1024, &text, &len, why);
+	if (r == HOSTFS_ABSENT && !in_kernel) {
+		facts_set_error(f, "host.apparmor_profiles", "AppArmor is not in this kernel");
+		facts_set_error(f, "host.apparmor_profiles_unenforced", "AppArmor is not in this kernel");
+		return;
+	}
+	if (r != HOSTFS_OK) {
+		read_error(f, "host.apparmor_profiles", prof_path, r, why);
+		read_error(f, "host.apparmor_profiles_unenforced", prof_path, r, why);
+		return;
+	}
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *mode = strrchr(line, '(');
+
+		count++;
+		if (mode && (strcmp(mode, "(enforce)") == 0 || strcmp(mode, "(complain)") == 0))
+			continue;
+		if (n < LIST_MAX)
+			other[n++] = line;
+	}
+	facts_set_int(f, "host.apparmor_profiles", (long long)count);
+	facts_set_list(f, "host.apparmor_profiles_unenforced", other, n);
+	free(text);
+}
+
+/* ---- accounts -------------------------------------------------------------------- */
+
+/* Splits line into at most max ':' fields in place; returns how many. */
+static size_t
+split_fields(char *line, char **fields, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max) {
+		char *c = strchr(line, ':');
+
+		fields[n++] = line;
+		if (!c)
+			break;
+		*c = '\0';
+		line = c + 1;
+	}
+	return n;
+}
+
+/*
+ * host.uid0_nonroot (accounts other than root with UID 0),
+ * host.passwd_not_shadowed (accounts whose /etc/passwd password field is not
+ * "x") and host.empty_password_accounts (an empty password field in
+ * /etc/shadow: anyone may log in).
+ */
+static void
+gather_accounts(struct facts *f)
+{
+	char why[HOSTFS_WHY_MAX] = "", *text, *line, *save = NULL;
+	const char *uid0[LIST_MAX], *unshadowed[LIST_MAX], *empty[LIST_MAX];
+	size_t len, n0 = 0, nu = 0, ne = 0, ln = 0;
+	enum hostfs_result r;
+
+	r = hostfs_read("/etc/passwd", ACCOUNTS_MAX, &text, &len, why);
+	if (r != HOSTFS_OK) {
+		read_error(f, "host.uid0_nonroot", "/etc/passwd", r, why);
+		read_error(f, "host.passwd_not_shadowed", "/etc/passwd", r, why);
+	} else {
+		bool bad = false;
+
+		for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			char *fl[7];
+
+			ln++;
+			if (line[0] == '#' || line[0] == '+' || line[0] == '-')
+				continue;	/* NIS compat lines are not local accounts */
+			if (split_fields(line, fl, 7) != 7) {
+				facts_set_error(f, "host.uid0_nonroot", "/etc/passwd: line %zu: not 7 fields", ln);
+				facts_set_error(f, "host.passwd_not_shadowed",
+						"/etc/passwd: line %zu: not 7 fields", ln);
+				bad = true;
+				break;
+			}
+			if (strcmp(fl[2], "0") == 0 && strcmp(fl[0], "root") != 0 && n0 < LIST_MAX)
+				uid0[n0++] = fl[0];
+			if (strcmp(fl[1], "x") != 0 && nu < LIST_MAX)
+				unshadowed[nu++] = fl[0];
+		}
+		if (!bad) {
+			facts_set_list(f, "host.uid0_nonroot", uid0, n0);
+			facts_set_list(f, "host.passwd_not_shadowed", unshadowed, nu);
+		}
+		free(text);
+	}
+
+	save = NULL;
+	ln = 0;
+	r = hostfs_read("/etc/shadow", ACCOUNTS_MAX, &text, &len, why);
+	if (r != HOSTFS_OK) {
+		read_error(f, "host.empty_password_accounts", "/etc/shadow", r, why);
+		return;
+	}
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *fl[9];
+
+		ln++;
+		if (split_fields(line, fl, 9) < 2) {
+			facts_set_error(f, "host.empty_password_accounts",
+					"/etc/shadow: line %zu: no password field", ln);
+			free(text);
+			return;
+		}
+		if (fl[1][0] == '\0' && ne < LIST_MAX)
+			empty[ne++] = fl[0];
+	}
+	facts_set_list(f, "host.empty_password_accounts", empty, ne);
+	explicit_bzero(text, len);	/* password hashes */
+	free(text);
+}
+
+/* ---- critical files -------------------------------------------------------------- */
+
+/*
+ * Every name of the tree's /etc/passwd (or /etc/group) with its id, as
+ * "name\0id\0name\0id..." in *out; -1 with the fact's error set when the
+ * file cannot be read (owners cannot then be told by name).
+ */
+static int
+id_names(struct facts *f, const char *fact, const char *file, char **text_out)
+{
+	char why[HOSTFS_WHY_MAX] = "", *text;
+	size_t len;
+	enum hostfs_result r = hostfs_read(file, ACCOUNTS_MAX, &text, &len, why);
+
+	if (r != HOSTFS_OK) {
+		read_error(f, fact, file, r, why);
+		return -1;
+	}
+	*text_out = text;
+	return 0;
+}
+
+/* The name of id in passwd/group text, else its number. */
+static void
+id_name(const char *text, unsigned long id, char *out, size_t n)
+{
+	const char *p = text;
+
+	snprintf(out, n, "%lu", id);
+	while (*p) {
+		const char *nl = strchr(p, '\n'), *end = nl ? nl : p + strlen(p);
+		const char *c1 = memchr(p, ':', (size_t)(end - p)), *c2, *c3;
+
+		if (c1 && (c2 = memchr(c1 + 1, ':', (size_t)(end - c1 - 1))) != NULL &&
+		    (c3 = memchr(c2 + 1, ':', (size_t)(end - c2 - 1))) != NULL) {
+			char num[24];
+			long long x;
+
+			snprintf(num, sizeof(num), "%.*s", (int)(c3 - c2 - 1), c2 + 1);
+			if (parse_ll(num, &x) && x >= 0 && (unsigned long long)x == id) {
+				snprintf(out, n, "%.*s", (int)(c1 - p), p);
+				return;
+			}
+		}
+		p = nl ? nl + 1 : end;
+	}
+}
+
+static bool
+in_names(const struct jv *list, const char *name)
+{
+	size_t i;
+
+	if (!list)
+		return true;
+	if (list->type == JV_STRING)
+		return strcmp(list->s, name) == 0;
+	for (i = 0; list->type == JV_ARRAY && i < list->n; i++)
+		if (list->items[i].type == JV_STRING && strcmp(list->items[i].s, name) == 0)
+			return true;
+	return false;
+}
+
+/* Checks one existing path against a row; adds a finding to out[*n]. */
+static void
+check_file(const char *path, const struct stat *st, unsigned long max_mode, const struct jv *owner,
+	   const struct jv *group, const char *const ids[2], char **out, size_t *n)
+{
+	char uname[64], gname[64];
+	unsigned long mode = st->st_mode & 07777;
+
+	id_name(ids[0], st->st_uid, uname, sizeof(uname));
+	id_name(ids[1], st->st_gid, gname, sizeof(gname));
+	if ((mode & ~max_mode) == 0 && in_names(owner, uname) && in_names(group, gname))
+		return;
+	if (*n < LIST_MAX)
+		out[(*n)++] = xasprintf("%s %04lo %s:%s", path, mode, uname, gname);
+}
+
+static void
+free_list(char **items, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(items[i]);
+}
+
+/*
+ * host.files_too_open: every path of the table critical_file_modes (rows
+ * {"path", "max_mode": "0640", "owner": "root", "group": ["root", "shadow"]};
+ * a '*' in the file name matches several) whose mode has a bit max_mode does
+ * not allow, or whose owner or group is not listed: "/etc/shadow 0644
+ * root:root". A path that does not exist is fine; one that cannot be
+ * examined is an error.
+ */
+static void
+gather_files(struct facts *f, const struct run *run)
+{
+	static const char *const fact = "host.files_too_open";
+	const struct jv *t = table(run, "critical_file_modes");
+	char *out[LIST_MAX], *ids[2] = { NULL, NULL };
+	size_t i, n = 0;
+	bool ok = false;
+
+	if (!t || t->type != JV_ARRAY) {
+		facts_set_error(f, fact, "the baseline has no table critical_file_modes");
+		return;
+	}
+	/* owners and groups are named as the tree's own passwd and group name them */
+	if (id_names(f, fact, "/etc/passwd", &ids[0]) == -1 ||
+	    id_names(f, fact, "/etc/group", &ids[1]) == -1)
+		goto out;
+	for (i = 0; i < t->n; i++) {
+		const struct jv *row = &t->items[i], *path = jv_get(row, "path"),
+				*maxm = jv_get(row, "max_mode");
+		const struct jv *owner = jv_get(row, "owner"), *group = jv_get(row, "group");
+		char why[HOSTFS_WHY_MAX] = "", *end, dir[256], **names = NULL;
+		const char *slash, *base;
+		unsigned long max_mode;
+		struct stat st;
+		enum hostfs_result r;
+		size_t nn = 0, k;
+
+		if (!path || !maxm || path->type != JV_STRING || maxm->type != JV_STRING ||
+		    path->s[0] != '/' || !*maxm->s || (max_mode = strtoul(maxm->s, &end, 8), *end)) {
+			facts_set_error(f, fact, "table critical_file_modes[%zu]: expected "
+					"{\"path\": \"/...\", \"max_mode\": \"0640\", ...}", i);
+			goto out;
+		}
+		slash = strrchr(path->s, '/');
+		base = slash + 1;
+		if (!strpbrk(base, "*?[")) {
+			r = hostfs_stat(path->s, &st, why);
+			if (r == HOSTFS_ABSENT)
+				continue;
+			if (r != HOSTFS_OK) {
+				read_error(f, fact, path->s, r, why);
+				goto out;
+			}
+			check_file(path->s, &st, max_mode, owner, group, (const char *const *)ids, out, &n);
+			continue;
+		}
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path->s), path->s);
+		r = hostfs_list(dir[0] ? dir : "/", base, &names, &nn, why);
+		if (r == HOSTFS_ABSENT)
+			continue;
+		if (r != HOSTFS_OK) {
+			read_error(f, fact, dir, r, why);
+			goto out;
+		}
+		for (k = 0; k < nn; k++) {
+			char *p = xasprintf("%s/%s", dir, names[k]);
+
+			r = hostfs_stat(p, &st, why);
+			if (r == HOSTFS_OK)
+				check_file(p, &st, max_mode, owner, group, (const char *const *)ids, out, &n);
+			else if (r != HOSTFS_ABSENT)
+				read_error(f, fact, p, r, why);
+			free(p);
+			if (r != HOSTFS_OK && r != HOSTFS_ABSENT)
+				break;
+		}
+		hostfs_names_free(names, nn);
+		if (k < nn)
+			goto out;
+	}
+	ok = true;
+out:
+	if (ok)
+		facts_set_list(f, fact, (const char *const *)out, n);
+	free_list(out, n);
+	free(ids[0]);
+	free(ids[1]);
+}
+
+/* ---- space for logs -------------------------------------------------------------- */
+
+/* host.log_free_percent: the smallest free share of /var/log and /var/log/audit (if it exists). */
+static void
+gather_logspace(struct facts *f)
+{
+	static const char *const dirs[] = { "/var/log", "/var/log/audit" };
+	long long worst = -1;
+	size_t i;
+
+	for (i = 0; i < NELEM(dirs); i++) {
+		char path[PATH_MAX], why[HOSTFS_WHY_MAX] = "";
+		struct statvfs sv;
+		struct stat st;
+		enum hostfs_result r = hostfs_stat(dirs[i], &st, why);
+		long long pct;
+
+		if (r == HOSTFS_ABSENT && i > 0)
+			continue;
+		if (r != HOSTFS_OK) {
+			read_error(f, "host.log_free_percent", dirs[i], r, why);
+			return;
+		}
+		snprintf(path, sizeof(path), "%s%s", hostfs_live() ? "" : hostfs_root(), dirs[i]);
+		if (statvfs(path, &sv) != 0 || sv.f_blocks == 0) {
+			facts_set_error(f, "host.log_free_percent", "%s: statvfs: %s", dirs[i],
+					sv.f_blocks == 0 ? "no size" : strerror(errno));
+			return;
+		}
+		/* free for unprivileged users: what a log writer running as such has */
+		pct = (long long)(sv.f_bavail * 100 / sv.f_blocks);
+		if (worst < 0 || pct < worst)
+			worst = pct;
+	}
+	facts_set_int(f, "host.log_free_percent", worst);
+}
+
+/* ---- main ------------------------------------------------------------------------ */
+
+/* The host's name for the first line: --host-name, else /etc/hostname of the tree, else uname. */
+static void
+set_target(struct report *r, const struct opts *o)
+{
+	char why[HOSTFS_WHY_MAX], *text = NULL, name[256];
+	size_t len;
+
+	if (o->host_name) {
+		free(r->target);
+		r->target = xstrdup(o->host_name);
+		return;
+	}
+	if (!hostfs_live() && hostfs_read("/etc/hostname", 256, &text, &len, why) == HOSTFS_OK) {
+		text[strcspn(text, " \t\r\n")] = '\0';
+		if (*text) {
+			free(r->target);
+			r->target = xasprintf("%s (%s)", text, hostfs_root());
+		}
+		free(text);
+		return;
+	}
+	if (gethostname(name, sizeof(name)) == 0) {
+		name[sizeof(name) - 1] = '\0';
+		free(r->target);
+		r->target = xstrdup(name);
+	}
+}
+
+static void
+gather(struct facts *f, const struct run *run)
+{
+	gather_os(f, run);
+	gather_sysctls(f, run);
+	gather_apparmor(f);
+	gather_accounts(f);
+	gather_files(f, run);
+	gather_logspace(f);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "root", required_argument, NULL, OPT_ROOT },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct host_opts t = { 0 };
+	const struct opts_ext ext = {
+		.usage = "[--root DIR]",
+		.help = help,
+		.description = description,
+		.needs_host = false,
+		.longopts = longopts,
+		.handle = handle,
+		.ctx = &t,
+	};
+	struct report r;
+	struct opts o;
+	struct run run;
+	struct facts f;
+	struct errmsg e;
+	int rc;
+
+	memset(&run, 0, sizeof(run));
+	facts_init(&f);
+	report_init(&r, "host", "check_baseline_host");
+	if (opts_parse(&o, argc, argv, &ext, &r) == 0 && run_load(&run, &o, "host", &r) == 0) {
+		free(r.target);
+		r.target = xstrdup(t.root ? t.root : "localhost");
+		if (hostfs_init(t.root, &e) == -1) {
+			report_fatal(&r, STATE_UNKNOWN, "%s", e.msg);
+		} else {
+			set_target(&r, &o);
+			gather(&f, &run);
+			run_evaluate(&run, &f, &r);
+		}
+	}
+	rc = run_finish(&run, &o, &r);
+	facts_release(&f);
+	return rc;
+}

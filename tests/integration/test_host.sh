@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# check_baseline_host against fixture trees (--root) and against this
+# machine, as root and as an unprivileged user:
+#
+#   compliant     tests/fixtures/host/compliant: every implemented control passes
+#   noncompliant  tests/fixtures/host/noncompliant: every one fails, worst first
+#   unreadable    the compliant tree run as nobody: /etc/shadow and the AppArmor
+#                 profiles cannot be read, so their controls are not evaluated
+#   hostile       a link to a device, a FIFO, a huge file, a tree without /proc
+#   this machine  a well-formed result, as root and as nobody
+#
+# Every control is asserted by id in the JSON output, the exit code and the
+# first line; stderr must stay empty. The date is fixed (CB_TODAY) so that the
+# end-of-support arithmetic does not change under the tests. Prints TAP.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build/rel}
+CHECK=$BUILD/check_baseline_host
+export CB_TODAY=2026-11-28
+
+# shellcheck source=tests/integration/lib.sh
+. tests/integration/lib.sh
+
+FIX=tests/fixtures/host
+ALL_BASIS=(LNX-001 LNX-013 LNX-017 LNX-019 LOG-006)
+ALL_UDVIDET=(LNX-001 LNX-013 LNX-014 LNX-015 LNX-017 LNX-019 LOG-006)
+ROOTLY=true
+[ "$(id -u)" -eq 0 ] || ROOTLY=false
+
+# tree NAME: a copy of the fixture NAME in $T/NAME with the modes and owners
+# git cannot keep (tests/fixtures/host/README.md)
+tree() {
+	local d=$T/$1
+	cp -r "$FIX/$1" "$d"
+	chmod -R u+rwX,go+rX,go-w "$d"
+	if $ROOTLY; then
+		chown -R 0:0 "$d"
+	fi
+	case $1 in
+	compliant)
+		chmod 0640 "$d/etc/shadow" "$d/etc/gshadow"
+		$ROOTLY && chgrp 42 "$d/etc/shadow" "$d/etc/gshadow"
+		chmod 0600 "$d/etc/ssh/sshd_config" "$d"/etc/ssh/ssh_host_*_key
+		chmod 0440 "$d/sys/kernel/security/apparmor/profiles"
+		;;
+	noncompliant)
+		chmod 0644 "$d/etc/shadow" "$d"/etc/ssh/ssh_host_*_key
+		;;
+	esac
+	echo "$d"
+}
+
+# ---- compliant ----------------------------------------------------------------
+
+C=$(tree compliant)
+run compliant-json --root "$C" -P udvidet --output-format json
+assert "compliant: exit 0" rc_is 0
+assert "compliant: stderr empty" stderr_empty
+controls_are "compliant" PASS OK "${ALL_UDVIDET[@]}"
+run compliant --root "$C"
+assert "compliant: exit 0 (basis)" rc_is 0
+assert "compliant: first line" \
+	line1_is "BASELINE OK - host web-01.kommune.example ($C): ${#ALL_BASIS[@]} of ${#ALL_BASIS[@]} controls passed"
+assert "compliant: stderr empty (basis)" stderr_empty
+assert "compliant: LNX-001 counts the days to Debian 12's end of support (2028-06-30)" \
+	grep -q 'host.os_support_days=580' "$OUT"
+
+# ---- non-compliant ------------------------------------------------------------
+
+N=$(tree noncompliant)
+run noncompliant-json --root "$N" -P udvidet --output-format json
+assert "non-compliant: exit 2" rc_is 2
+assert "non-compliant: stderr empty" stderr_empty
+controls_are "non-compliant" FAIL CRITICAL LNX-001 LNX-017
+controls_are "non-compliant" FAIL WARNING LNX-013 LNX-014 LNX-015 LNX-019
+controls_are "non-compliant (the disk has room)" PASS OK LOG-006
+assert "non-compliant: LNX-017 names the second UID 0, the unshadowed and the empty password" \
+	grep -q 'toor' "$OUT"
+assert "non-compliant: LNX-017 names guest (no shadow entry) and test (empty)" \
+	bash -c "grep -q 'guest' '$OUT' && grep -q 'test' '$OUT'"
+assert "non-compliant: LNX-019 names /etc/shadow 0644" grep -q '/etc/shadow 0644' "$OUT"
+assert "non-compliant: LNX-015 names the unconfined profile" grep -q 'cupsd (unconfined)' "$OUT"
+run noncompliant --root "$N" -P udvidet
+assert "non-compliant: first line names a critical failure first" \
+	line1_is "BASELINE CRITICAL - host old-01.kommune.example ($N): 6 of 7 controls failed (2 critical, 4 warning): LNX-001 "
+assert "non-compliant: the critical lines come before the warning lines" \
+	bash -c "awk '/^\\[(CRITICAL|WARNING)\\]/ { print \$1 }' '$OUT' | tr '\\n' ' ' | grep -qx '\\[CRITICAL\\] \\[CRITICAL\\] \\[WARNING\\] \\[WARNING\\] \\[WARNING\\] \\[WARNING\\] '"
+# a week before the end of Debian 11's support: warning, not critical
+CB_TODAY=2026-08-24 run noncompliant-soon --root "$N" --output-format json
+controls_are "Debian 11 a week before its end of support" FAIL WARNING LNX-001
+
+# ---- unprivileged -------------------------------------------------------------
+
+if $ROOTLY && command -v setpriv >/dev/null 2>&1; then
+	chmod 0755 "$T"
+	# as nobody: /etc/shadow (0640 root:shadow) and the AppArmor profiles (0440) are closed
+	unpriv() {
+		local name=$1
+		shift
+		OUT=$T/$name.out
+		ERR=$T/$name.err
+		setpriv --reuid=65534 --regid=65534 --clear-groups env CB_TODAY="$CB_TODAY" \
+			timeout 20 "$CHECK" -B "$BASELINE" "$@" >"$OUT" 2>"$ERR"
+		RC=$?
+	}
+	unpriv unpriv-json --root "$C" -P udvidet --output-format json
+	assert "unprivileged: exit 3 (never OK on what it could not read)" rc_is 3
+	assert "unprivileged: stderr empty" stderr_empty
+	controls_are "unprivileged" ERROR UNKNOWN LNX-015 LNX-017
+	controls_are "unprivileged (readable by anyone)" PASS OK LNX-001 LNX-013 LNX-014 LNX-019 LOG-006
+	assert "unprivileged: LNX-017 says it needs read access to /etc/shadow" \
+		grep -q 'needs read access to /etc/shadow' "$OUT"
+	assert "unprivileged: LNX-015 says it needs read access to the profiles" \
+		grep -q 'needs read access to /sys/kernel/security/apparmor/profiles' "$OUT"
+	unpriv unpriv-live -P udvidet --output-format json
+	assert "unprivileged, this machine: a well-formed JSON result" \
+		"$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["controls"]' "$OUT"
+	assert "unprivileged, this machine: LNX-017 never passes without /etc/shadow" \
+		bash -c "! grep -q '\"id\":\"LNX-017\",[^}]*\"result\":\"PASS\"' '$OUT'"
+	assert "unprivileged, this machine: stderr empty" stderr_empty
+else
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21; do
+		skip "unprivileged runs need root and setpriv to drop to nobody"
+	done
+fi
+
+# ---- hostile trees ------------------------------------------------------------
+
+H=$(tree compliant)
+mv "$H" "$T/hostile"
+H=$T/hostile
+# os-release a link to a device inside the tree, sshd_config a FIFO, passwd 100 MB
+if $ROOTLY; then
+	mkdir -p "$H/dev"
+	mknod "$H/dev/zero" c 1 5
+	ln -sf /dev/zero "$H/etc/os-release"
+fi
+rm -f "$H/etc/passwd"
+mkfifo "$H/etc/passwd"
+run hostile --root "$H" --output-format json
+assert "hostile tree: ends with exit 3, not a hang" rc_is 3
+assert "hostile tree: stderr empty" stderr_empty
+if $ROOTLY; then
+	controls_are "hostile: os-release a link to /dev/zero" ERROR UNKNOWN LNX-001
+	assert "hostile: the reason names the device" \
+		grep -q '/etc/os-release: not a regular file (a character device)' "$OUT"
+else
+	skip "mknod needs root"
+	skip "mknod needs root"
+fi
+controls_are "hostile: passwd a FIFO" ERROR UNKNOWN LNX-017
+assert "hostile: the reason names the FIFO" grep -q '/etc/passwd: not a regular file (a FIFO)' "$OUT"
+rm -f "$H/etc/passwd"
+head -c 100000000 /dev/zero | tr '\0' 'a' >"$H/etc/passwd"
+run hostile-big --root "$H" --output-format json
+controls_are "hostile: a 100 MB /etc/passwd" ERROR UNKNOWN LNX-017
+assert "hostile: the reason names the cap" grep -q '/etc/passwd: larger than 8388608 bytes' "$OUT"
+assert "hostile: a 100 MB /etc/passwd ends quickly" within 2
+
+# a tree without /proc and /sys is not a running system: those controls are not evaluated
+rm -rf "$H/proc" "$H/sys"
+run hostile-noproc --root "$H" -P udvidet --output-format json
+controls_are "a tree without /proc and /sys" ERROR UNKNOWN LNX-013 LNX-014 LNX-015
+assert "a tree without /proc: the reason says so" \
+	grep -q 'not in the tree (not a running system)' "$OUT"
+
+# ---- bad input ----------------------------------------------------------------
+
+run noroot --root "$T/no-such-dir"
+assert "--root missing: exit 3" rc_is 3
+assert "--root missing: one clear line" line1_is "BASELINE UNKNOWN - host $T/no-such-dir: --root '$T/no-such-dir': no such file"
+assert "--root missing: stderr empty" stderr_empty
+run emptyroot --root ""
+assert "--root '': exit 3" rc_is 3
+assert "--root '': the line names the option" line1_has "invalid --root ''"
+
+# ---- this machine -------------------------------------------------------------
+
+run live -P udvidet --output-format json
+assert "this machine: exit 0-3" [ "$RC" -ge 0 ] && [ "$RC" -le 3 ]
+assert "this machine: a well-formed JSON result with every host control" \
+	"$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+ids = sorted(c["id"] for c in d["controls"])
+assert ids == sorted(sys.argv[2:]), ids
+' "$OUT" "${ALL_UDVIDET[@]}"
+assert "this machine: stderr empty" stderr_empty
+run live-text
+assert "this machine: a plugin first line" line1_is "BASELINE "
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
