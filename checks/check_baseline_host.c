@@ -26,6 +26,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/timex.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "baseline.h"
@@ -643,6 +645,388 @@ gather_logspace(struct facts *f)
 	facts_set_int(f, "host.log_free_percent", worst);
 }
 
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* ---- now ---------------------------------------------------------------------------- */
+
+/* Now, in seconds since the epoch; with CB_TODAY (tests) noon UTC of that day. */
+static long long
+now_seconds(const struct run *run)
+{
+	if (getenv("CB_TODAY")) {
+		long d = util_date_days(run->today);
+
+		if (d >= 0)
+			return (long long)d * 86400 + 12 * 3600;
+	}
+	return (long long)time(NULL);
+}
+
+/* RFC 3339 "2026-11-28T02:10:00Z" (or +01:00, fractions of a second) as seconds, or -1. */
+static long long
+parse_rfc3339(const char *s)
+{
+	char date[11];
+	int hh, mm, ss, n = 0, oh = 0, om = 0;
+	long d;
+	const char *p;
+
+	if (strlen(s) < 20 || s[10] != 'T')
+		return -1;
+	snprintf(date, sizeof(date), "%.10s", s);
+	if ((d = util_date_days(date)) < 0)
+		return -1;
+	if (sscanf(s + 11, "%2d:%2d:%2d%n", &hh, &mm, &ss, &n) != 3 || n != 8 || hh > 23 || mm > 59 ||
+	    ss > 60)
+		return -1;
+	p = s + 19;
+	if (*p == '.')
+		for (p++; isdigit((unsigned char)*p); p++)
+			;
+	if (*p == 'Z' && p[1] == '\0') {
+		oh = om = 0;
+	} else if ((*p == '+' || *p == '-') && strlen(p) == 6 && isdigit((unsigned char)p[1]) &&
+		   isdigit((unsigned char)p[2]) && p[3] == ':' && isdigit((unsigned char)p[4]) &&
+		   isdigit((unsigned char)p[5])) {
+		oh = (p[1] - '0') * 10 + (p[2] - '0');
+		om = (p[4] - '0') * 10 + (p[5] - '0');
+		if (*p == '-') {
+			oh = -oh;
+			om = -om;
+		}
+	} else {
+		return -1;
+	}
+	return (long long)d * 86400 + hh * 3600 + mm * 60 + ss - (oh * 3600 + om * 60);
+}
+
+/* ---- processes ---------------------------------------------------------------------- */
+
+/*
+ * host.running: the names (comm, at most 15 bytes) of the processes in
+ * /proc, sorted and without repeats: which daemons run. Processes that end
+ * while the list is read are skipped.
+ */
+static void
+gather_processes(struct facts *f)
+{
+	char why[HOSTFS_WHY_MAX] = "", **pids;
+	const char *names[LIST_MAX];
+	char *owned[LIST_MAX];
+	size_t n = 0, npids, i, k;
+	enum hostfs_result r = hostfs_list("/proc", "[0-9]*", &pids, &npids, why);
+
+	if (r != HOSTFS_OK) {
+		read_error(f, "host.running", "/proc", r, why);
+		return;
+	}
+	for (i = 0; i < npids && n < LIST_MAX; i++) {
+		char path[64], *comm, *data;
+		size_t len;
+
+		snprintf(path, sizeof(path), "/proc/%s/comm", pids[i]);
+		if (hostfs_read(path, 64, &data, &len, why) != HOSTFS_OK)
+			continue;
+		data[strcspn(data, "\n")] = '\0';
+		comm = data;
+		for (k = 0; k < n && strcmp(names[k], comm) != 0; k++)
+			;
+		if (k < n || !*comm) {
+			free(data);
+			continue;
+		}
+		owned[n] = comm;
+		names[n] = comm;
+		n++;
+	}
+	hostfs_names_free(pids, npids);
+	qsort(names, n, sizeof(names[0]), cmp_str);
+	facts_set_list(f, "host.running", names, n);
+	for (i = 0; i < n; i++)
+		free(owned[i]);
+}
+
+/* ---- time -------------------------------------------------------------------------- */
+
+/* Adds the words after "server", "pool" ... of a chrony/ntp config line to out. */
+static void
+time_config_servers(const char *text, const char *const *keys, size_t nkeys, bool timesyncd,
+		    char **out, size_t *n)
+{
+	const char *p = text;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n'), *end = nl ? nl : p + strlen(p);
+		char line[1024];
+		size_t k;
+
+		snprintf(line, sizeof(line), "%.*s", (int)(end - p), p);
+		p = nl ? nl + 1 : end;
+		if (timesyncd) {
+			/* [Time] NTP=a b c (FallbackNTP= is not what the site configured) */
+			char *v;
+
+			if (strncmp(line, "NTP=", 4) != 0)
+				continue;
+			char *save = NULL;
+
+			for (v = strtok_r(line + 4, " \t\r", &save); v && *n < LIST_MAX;
+			     v = strtok_r(NULL, " \t\r", &save))
+				out[(*n)++] = xstrdup(v);
+			continue;
+		}
+		for (k = 0; k < nkeys; k++) {
+			size_t kl = strlen(keys[k]);
+			char *w;
+
+			if (strncmp(line, keys[k], kl) != 0 || !isblank((unsigned char)line[kl]))
+				continue;
+			w = line + kl;
+			while (isblank((unsigned char)*w))
+				w++;
+			w[strcspn(w, " \t\r")] = '\0';
+			if (*w && *n < LIST_MAX)
+				out[(*n)++] = xstrdup(w);
+		}
+	}
+}
+
+/*
+ * host.time_synchronised: the kernel's own view (adjtimex(2): STA_UNSYNC
+ * clear and the maximum error under a second) on the running system; under
+ * --root only systemd-timesyncd's flag file /run/systemd/timesync/synchronized
+ * can say so (its absence says nothing);
+ * host.time_servers: the servers configured for systemd-timesyncd, chrony
+ * and ntpd (main files and their .d directories).
+ */
+static void
+gather_time(struct facts *f)
+{
+	static const char *const chrony_keys[] = { "server", "pool", "peer" };
+	static const struct {
+		const char *file, *dir, *pattern;
+		bool timesyncd;
+	} srcs[] = {
+		{ "/etc/systemd/timesyncd.conf", "/etc/systemd/timesyncd.conf.d", "*.conf", true },
+		{ "/etc/chrony/chrony.conf", "/etc/chrony/conf.d", "*.conf", false },
+		{ "/etc/chrony/chrony.conf", "/etc/chrony/sources.d", "*.sources", false },
+		{ "/etc/ntpsec/ntp.conf", NULL, NULL, false },
+		{ "/etc/ntp.conf", NULL, NULL, false },
+	};
+	char *servers[LIST_MAX];
+	size_t n = 0, i, k;
+
+	if (!hostfs_live()) {
+		/* a tree has no kernel to ask; systemd-timesyncd leaves a flag file in /run */
+		struct stat st;
+		char why[HOSTFS_WHY_MAX];
+
+		if (hostfs_stat("/run/systemd/timesync/synchronized", &st, why) == HOSTFS_OK)
+			facts_set_bool(f, "host.time_synchronised", true);
+		else
+			facts_set_error(f, "host.time_synchronised",
+					"the kernel's clock state: not a running system (--root), and no "
+					"/run/systemd/timesync/synchronized");
+	} else {
+		struct timex tx;
+		int st;
+
+		memset(&tx, 0, sizeof(tx));
+		st = adjtimex(&tx);
+		if (st == -1)
+			facts_set_error(f, "host.time_synchronised", "adjtimex: %s", strerror(errno));
+		else
+			facts_set_bool(f, "host.time_synchronised",
+				       st != TIME_ERROR && !(tx.status & STA_UNSYNC) && tx.maxerror < 1000000);
+	}
+	for (i = 0; i < NELEM(srcs); i++) {
+		char why[HOSTFS_WHY_MAX] = "", *text, **names = NULL;
+		size_t len, nn = 0;
+		enum hostfs_result r;
+
+		if (i == 0 || strcmp(srcs[i].file, srcs[i - 1].file) != 0) {
+			r = hostfs_read(srcs[i].file, SMALL_FILE_MAX, &text, &len, why);
+			if (r == HOSTFS_OK) {
+				time_config_servers(text, chrony_keys, NELEM(chrony_keys), srcs[i].timesyncd,
+						    servers, &n);
+				free(text);
+			} else if (r != HOSTFS_ABSENT) {
+				read_error(f, "host.time_servers", srcs[i].file, r, why);
+				free_list(servers, n);
+				return;
+			}
+		}
+		if (!srcs[i].dir || hostfs_list(srcs[i].dir, srcs[i].pattern, &names, &nn, why) != HOSTFS_OK)
+			continue;
+		for (k = 0; k < nn; k++) {
+			char *p = xasprintf("%s/%s", srcs[i].dir, names[k]);
+
+			if (hostfs_read(p, SMALL_FILE_MAX, &text, &len, why) == HOSTFS_OK) {
+				time_config_servers(text, chrony_keys, NELEM(chrony_keys), srcs[i].timesyncd,
+						    servers, &n);
+				free(text);
+			}
+			free(p);
+		}
+		hostfs_names_free(names, nn);
+	}
+	facts_set_list(f, "host.time_servers", (const char *const *)servers, n);
+	free_list(servers, n);
+}
+
+/* ---- backups ------------------------------------------------------------------------ */
+
+/*
+ * The markers a backup job and a restore test write on success (the format
+ * is ours: docs/checks/check_baseline_host.md):
+ *   /var/lib/cyberbaseline/backup.json        {"time", "job", "target", "result",
+ *                                              "encrypted", "immutable", ...}
+ *   /var/lib/cyberbaseline/restore-test.json  {"time", "result", ...}
+ * host.backup_age_hours, host.backup_result, host.backup_target,
+ * host.backup_encrypted, host.backup_immutable; host.restore_test_age_days,
+ * host.restore_test_result. A missing marker: the age facts say so (no
+ * backup known is not a pass).
+ */
+static void
+gather_marker(struct facts *f, const struct run *run, const char *path, const char *prefix,
+	      bool days)
+{
+	static const char *const fields[] = { "result", "target", "encrypted", "immutable" };
+	char why[HOSTFS_WHY_MAX] = "", *text, fact[64], err[ERRMSG_MAX];
+	const char *age_name = days ? "age_days" : "age_hours";
+	struct jv *doc = NULL;
+	struct errmsg e;
+	size_t len, i;
+	enum hostfs_result r = hostfs_read(path, SMALL_FILE_MAX, &text, &len, why);
+	const struct jv *t = NULL;
+	long long when = -1;
+
+	snprintf(fact, sizeof(fact), "%s_%s", prefix, age_name);
+	err[0] = '\0';
+	if (r == HOSTFS_ABSENT)
+		snprintf(err, sizeof(err), "no marker %s (the job writes it on success)", path);
+	else if (r == HOSTFS_DENIED)
+		snprintf(err, sizeof(err), "needs read access to %s", path);
+	else if (r != HOSTFS_OK)
+		snprintf(err, sizeof(err), "%s: %s", path, hostfs_why(r, why));
+	else if (json_parse(text, len, path, &doc, &e) == -1)
+		snprintf(err, sizeof(err), "%s", e.msg);
+	else if (doc->type != JV_OBJECT)
+		snprintf(err, sizeof(err), "%s: expected a JSON object", path);
+	else if (!(t = jv_get(doc, "time")) || t->type != JV_STRING || (when = parse_rfc3339(t->s)) < 0)
+		snprintf(err, sizeof(err), "%s: time: expected an RFC 3339 time, e.g. "
+			 "\"2026-11-28T02:10:00Z\"", path);
+	if (r == HOSTFS_OK)
+		free(text);
+	if (err[0]) {
+		facts_set_error(f, fact, "%s", err);
+		for (i = 0; i < NELEM(fields); i++) {
+			snprintf(fact, sizeof(fact), "%s_%s", prefix, fields[i]);
+			facts_set_error(f, fact, "%s", err);
+		}
+		jv_free(doc);
+		return;
+	}
+	{
+		long long age = now_seconds(run) - when;
+
+		if (age < -300)		/* a marker from the future: a clock or a forgery */
+			facts_set_error(f, fact, "%s: time %s is in the future", path, t->s);
+		else
+			facts_set_int(f, fact, (age < 0 ? 0 : age) / (days ? 86400 : 3600));
+	}
+	for (i = 0; i < NELEM(fields); i++) {
+		const struct jv *v = jv_get(doc, fields[i]);
+
+		snprintf(fact, sizeof(fact), "%s_%s", prefix, fields[i]);
+		if (!v)
+			facts_set_error(f, fact, "%s: no \"%s\"", path, fields[i]);
+		else if (v->type == JV_STRING)
+			facts_set_str(f, fact, v->s);
+		else if (v->type == JV_BOOL)
+			facts_set_bool(f, fact, v->b);
+		else
+			facts_set_error(f, fact, "%s: %s: expected a string or true/false", path, fields[i]);
+	}
+	jv_free(doc);
+}
+
+static void
+gather_backups(struct facts *f, const struct run *run)
+{
+	gather_marker(f, run, "/var/lib/cyberbaseline/backup.json", "host.backup", false);
+	gather_marker(f, run, "/var/lib/cyberbaseline/restore-test.json", "host.restore_test", true);
+}
+
+/* ---- listeners ---------------------------------------------------------------------- */
+
+/*
+ * host.listeners: "tcp/22", "udp/123" for each socket of /proc/net/{tcp,tcp6,
+ * udp,udp6} that listens (TCP state 0A; UDP unconnected, 07) on an address
+ * other than loopback, sorted, without repeats.
+ */
+static void
+gather_listeners(struct facts *f)
+{
+	static const struct {
+		const char *path, *proto;
+		bool v6;
+	} tabs[] = {
+		{ "/proc/net/tcp", "tcp", false }, { "/proc/net/tcp6", "tcp", true },
+		{ "/proc/net/udp", "udp", false }, { "/proc/net/udp6", "udp", true },
+	};
+	char *items[LIST_MAX];
+	size_t n = 0, i;
+
+	for (i = 0; i < NELEM(tabs); i++) {
+		char why[HOSTFS_WHY_MAX] = "", *text, *line, *save = NULL;
+		size_t len;
+		enum hostfs_result r = hostfs_read(tabs[i].path, 16 * 1024 * 1024, &text, &len, why);
+
+		if (r == HOSTFS_ABSENT && tabs[i].v6)
+			continue;	/* a kernel without IPv6 */
+		if (r != HOSTFS_OK) {
+			read_error(f, "host.listeners", tabs[i].path, r, why);
+			free_list(items, n);
+			return;
+		}
+		line = strtok_r(text, "\n", &save);	/* the header */
+		for (line = strtok_r(NULL, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			char local[64], rem[64], st[8], item[32];
+			unsigned port;
+			size_t k;
+			bool loop;
+
+			if (sscanf(line, "%*s %63s %63s %7s", local, rem, st) != 3)
+				continue;
+			if (strcmp(st, strcmp(tabs[i].proto, "tcp") == 0 ? "0A" : "07") != 0)
+				continue;
+			if (strcmp(tabs[i].proto, "udp") == 0 && strncmp(rem + strcspn(rem, ":"), ":0000", 5) != 0)
+				continue;	/* a connected UDP socket */
+			if (sscanf(local + strcspn(local, ":"), ":%x", &port) != 1)
+				continue;
+			/* loopback: 127.0.0.0/8 (0100007F little-endian: last byte 7F), ::1 */
+			loop = tabs[i].v6 ? strncmp(local, "00000000000000000000000001000000", 32) == 0
+					  : strncmp(local + 6, "7F", 2) == 0;
+			if (loop)
+				continue;
+			snprintf(item, sizeof(item), "%s/%u", tabs[i].proto, port);
+			for (k = 0; k < n && strcmp(items[k], item) != 0; k++)
+				;
+			if (k == n && n < LIST_MAX)
+				items[n++] = xstrdup(item);
+		}
+		free(text);
+	}
+	qsort(items, n, sizeof(items[0]), cmp_str);
+	facts_set_list(f, "host.listeners", (const char *const *)items, n);
+	free_list(items, n);
+}
+
 /* ---- main ------------------------------------------------------------------------ */
 
 /* The host's name for the first line: --host-name, else /etc/hostname of the tree, else uname. */
@@ -682,6 +1066,10 @@ gather(struct facts *f, const struct run *run)
 	gather_accounts(f);
 	gather_files(f, run);
 	gather_logspace(f);
+	gather_processes(f);
+	gather_time(f);
+	gather_listeners(f);
+	gather_backups(f, run);
 }
 
 int
