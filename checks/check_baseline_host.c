@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/timex.h>
@@ -1027,6 +1028,339 @@ gather_listeners(struct facts *f)
 	free_list(items, n);
 }
 
+/* ---- logging ------------------------------------------------------------------------ */
+
+/*
+ * The config files of a daemon: main (may be absent), then dir/pattern in
+ * name order, each read whole; calls fn(text, name, ctx) for each. Returns
+ * 0, or -1 with the fact's error set when one exists but cannot be read.
+ */
+static int
+each_config(struct facts *f, const char *fact, const char *main_path, const char *dir,
+	    const char *pattern, void (*fn)(const char *text, const char *name, void *ctx), void *ctx)
+{
+	char why[HOSTFS_WHY_MAX] = "", *text, **names = NULL;
+	size_t len, nn = 0, k;
+	enum hostfs_result r;
+
+	if (main_path) {
+		r = hostfs_read(main_path, SMALL_FILE_MAX * 16, &text, &len, why);
+		if (r == HOSTFS_OK) {
+			fn(text, main_path, ctx);
+			free(text);
+		} else if (r != HOSTFS_ABSENT) {
+			read_error(f, fact, main_path, r, why);
+			return -1;
+		}
+	}
+	if (!dir)
+		return 0;
+	r = hostfs_list(dir, pattern, &names, &nn, why);
+	if (r == HOSTFS_ABSENT)
+		return 0;
+	if (r != HOSTFS_OK) {
+		read_error(f, fact, dir, r, why);
+		return -1;
+	}
+	for (k = 0; k < nn; k++) {
+		char *p = xasprintf("%s/%s", dir, names[k]);
+
+		r = hostfs_read(p, SMALL_FILE_MAX * 16, &text, &len, why);
+		if (r == HOSTFS_OK) {
+			fn(text, p, ctx);
+			free(text);
+		} else if (r != HOSTFS_ABSENT) {
+			read_error(f, fact, p, r, why);
+			free(p);
+			hostfs_names_free(names, nn);
+			return -1;
+		}
+		free(p);
+	}
+	hostfs_names_free(names, nn);
+	return 0;
+}
+
+/* Storage= of journald.conf and its drop-ins: the last one read wins, as systemd's. */
+static void
+journald_storage(const char *text, const char *name, void *ctx)
+{
+	char *storage = ctx;
+	const char *p = text;
+
+	(void)name;
+	while (*p) {
+		const char *nl = strchr(p, '\n'), *end = nl ? nl : p + strlen(p);
+
+		while (p < end && isblank((unsigned char)*p))
+			p++;
+		if ((size_t)(end - p) > 8 && strncmp(p, "Storage=", 8) == 0) {
+			size_t n = (size_t)(end - p - 8);
+
+			while (n && isspace((unsigned char)p[8 + n - 1]))
+				n--;
+			snprintf(storage, 32, "%.*s", (int)n, p + 8);
+		}
+		p = nl ? nl + 1 : end;
+	}
+}
+
+/*
+ * host.journal_persistent: journald keeps its journal on disk: Storage=
+ * persistent, or auto (the default) with /var/log/journal present.
+ */
+static void
+gather_journald(struct facts *f)
+{
+	char storage[32] = "auto", why[HOSTFS_WHY_MAX];
+	struct stat st;
+	enum hostfs_result r;
+
+	if (each_config(f, "host.journal_persistent", "/etc/systemd/journald.conf",
+			"/etc/systemd/journald.conf.d", "*.conf", journald_storage, storage) == -1)
+		return;
+	if (strcmp(storage, "persistent") == 0) {
+		facts_set_bool(f, "host.journal_persistent", true);
+		return;
+	}
+	if (strcmp(storage, "auto") != 0) {
+		facts_set_bool(f, "host.journal_persistent", false);	/* volatile, none */
+		return;
+	}
+	r = hostfs_stat("/var/log/journal", &st, why);
+	if (r == HOSTFS_OK || r == HOSTFS_ABSENT)
+		facts_set_bool(f, "host.journal_persistent", r == HOSTFS_OK && S_ISDIR(st.st_mode));
+	else
+		read_error(f, "host.journal_persistent", "/var/log/journal", r, why);
+}
+
+struct fwd {
+	char *targets[LIST_MAX];
+	size_t n;
+	unsigned ports[LIST_MAX];	/* the TCP port of each target, 0 for UDP */
+};
+
+static void
+fwd_add(struct fwd *w, const char *host, size_t hlen, unsigned port, bool tcp)
+{
+	char item[300];
+	size_t k;
+
+	if (hlen == 0 || hlen > 253)
+		return;
+	snprintf(item, sizeof(item), "%s:%.*s:%u", tcp ? "tcp" : "udp", (int)hlen, host, port);
+	for (k = 0; k < w->n; k++)
+		if (strcmp(w->targets[k], item) == 0)
+			return;
+	if (w->n < LIST_MAX) {
+		w->ports[w->n] = tcp ? port : 0;
+		w->targets[w->n++] = xstrdup(item);
+	}
+}
+
+/* The value of name="..." (case-insensitive name) in s[0..n), or NULL; length in *vlen. */
+static const char *
+param_value(const char *s, size_t n, const char *name, size_t *vlen)
+{
+	size_t nl = strlen(name), i;
+
+	for (i = 0; i + nl + 2 < n; i++) {
+		const char *q;
+
+		if (strncasecmp(s + i, name, nl) != 0 || (i && isalnum((unsigned char)s[i - 1])))
+			continue;
+		q = s + i + nl;
+		while (q < s + n && isblank((unsigned char)*q))
+			q++;
+		if (q >= s + n || *q != '=')
+			continue;
+		q++;
+		while (q < s + n && isblank((unsigned char)*q))
+			q++;
+		if (q < s + n && *q == '"') {
+			const char *e = memchr(q + 1, '"', (size_t)(s + n - q - 1));
+
+			if (e) {
+				*vlen = (size_t)(e - q - 1);
+				return q + 1;
+			}
+		}
+	}
+	return NULL;
+}
+
+/*
+ * rsyslog's forwarding rules: legacy "selector @host[:port]" (UDP) and
+ * "@@host[:port]" (TCP, an optional "(o)" or "(z9)" before the host), and
+ * RainerScript action(type="omfwd" target=".." port=".." protocol="tcp").
+ */
+static void
+rsyslog_legacy(struct fwd *w, const char *q, const char *end)
+{
+	const char *at = memchr(q, '@', (size_t)(end - q)), *h, *he;
+	unsigned port = 514;
+	bool tcp;
+
+	if (!at || (at != q && !isblank((unsigned char)at[-1])))
+		return;		/* not an action: an '@' inside a word (a mail address in a comment...) */
+	tcp = at + 1 < end && at[1] == '@';
+	h = at + (tcp ? 2 : 1);
+	if (h < end && *h == '(') {	/* (o), (z9): options */
+		const char *c = memchr(h, ')', (size_t)(end - h));
+
+		h = c ? c + 1 : end;
+	}
+	if (h < end && *h == '[') {	/* [IPv6]:port */
+		const char *c = memchr(h, ']', (size_t)(end - h));
+
+		h++;
+		he = c ? c : end;
+		if (c && c + 1 < end && c[1] == ':')
+			port = (unsigned)strtoul(c + 2, NULL, 10);
+	} else {
+		for (he = h; he < end && *he != ':' && *he != ';' && !isspace((unsigned char)*he); he++)
+			;
+		if (he < end && *he == ':')
+			port = (unsigned)strtoul(he + 1, NULL, 10);
+	}
+	fwd_add(w, h, (size_t)(he - h), port && port < 65536 ? port : 514, tcp);
+}
+
+/* action(type="omfwd" target=".." port=".." protocol="tcp") in s[0..n) */
+static void
+rsyslog_action(struct fwd *w, const char *s, size_t n)
+{
+	const char *t, *v, *pv, *pr;
+	size_t vl, pl, tl;
+	unsigned port = 514;
+	char num[8];
+
+	if (!(t = param_value(s, n, "type", &vl)) || vl != 5 || strncasecmp(t, "omfwd", 5) != 0 ||
+	    !(v = param_value(s, n, "target", &vl)))
+		return;
+	if ((pv = param_value(s, n, "port", &pl)) && pl < sizeof(num)) {
+		snprintf(num, sizeof(num), "%.*s", (int)pl, pv);
+		port = (unsigned)strtoul(num, NULL, 10);
+	}
+	pr = param_value(s, n, "protocol", &tl);
+	fwd_add(w, v, vl, port && port < 65536 ? port : 514, pr && tl == 3 && strncasecmp(pr, "tcp", 3) == 0);
+}
+
+/*
+ * rsyslog's forwarding rules: legacy "selector @host[:port]" (UDP) and
+ * "@@host[:port]" (TCP, with optional "(o)" or "(z9)" before the host), and
+ * RainerScript action(type="omfwd" target=".." port=".." protocol="tcp"),
+ * which may span lines up to its ')'.
+ */
+static void
+rsyslog_forwards(const char *text, const char *name, void *ctx)
+{
+	struct fwd *w = ctx;
+	const char *p = text;
+
+	(void)name;
+	while (*p) {
+		const char *nl = strchr(p, '\n'), *end = nl ? nl : p + strlen(p), *q = p;
+
+		while (q < end && isblank((unsigned char)*q))
+			q++;
+		if (q < end && strncasecmp(q, "action", 6) == 0) {
+			const char *open = strchr(q, '('), *close = open ? strchr(open, ')') : NULL;
+
+			if (open && close) {
+				rsyslog_action(w, open, (size_t)(close - open));
+				nl = strchr(close, '\n');
+				end = close;
+			}
+		} else if (q < end && *q != '#' && *q != '$') {
+			rsyslog_legacy(w, q, end);
+		}
+		p = nl ? nl + 1 : end + strlen(end);
+	}
+}
+
+/* URL=https://host[:port] of journal-upload.conf: a TCP target (HTTPS, port 19532 by default). */
+static void
+journal_upload(const char *text, const char *name, void *ctx)
+{
+	struct fwd *w = ctx;
+	const char *u = strstr(text, "\nURL=");
+
+	(void)name;
+	if (!u && strncmp(text, "URL=", 4) == 0)
+		u = text - 1;
+	if (u) {
+		const char *h = u + 5, *he;
+		unsigned port = 19532;
+
+		if (strncmp(h, "https://", 8) == 0)
+			h += 8;
+		else if (strncmp(h, "http://", 7) == 0)
+			h += 7;
+		for (he = h; *he && *he != ':' && *he != '/' && !isspace((unsigned char)*he); he++)
+			;
+		if (*he == ':')
+			port = (unsigned)strtoul(he + 1, NULL, 10);
+		fwd_add(w, h, (size_t)(he - h), port ? port : 19532, true);
+	}
+}
+
+/*
+ * host.log_forward_targets ("tcp:collector.kommune.example:6514") from
+ * rsyslog and systemd-journal-upload; host.log_forward_connected: an
+ * ESTABLISHED TCP connection in /proc/net/tcp[6] to the port of a TCP
+ * target (names are not resolved: no DNS from a check).
+ */
+static void
+gather_logforward(struct facts *f)
+{
+	static const char *const tabs[] = { "/proc/net/tcp", "/proc/net/tcp6" };
+	struct fwd w;
+	bool connected = false, any_tcp = false;
+	size_t i, k;
+
+	memset(&w, 0, sizeof(w));
+	if (each_config(f, "host.log_forward_targets", "/etc/rsyslog.conf", "/etc/rsyslog.d", "*.conf",
+			rsyslog_forwards, &w) == -1 ||
+	    each_config(f, "host.log_forward_targets", "/etc/systemd/journal-upload.conf",
+			"/etc/systemd/journal-upload.conf.d", "*.conf", journal_upload, &w) == -1) {
+		read_error(f, "host.log_forward_connected", "the forwarding configuration", HOSTFS_ERROR,
+			   "cannot be read");
+		free_list(w.targets, w.n);
+		return;
+	}
+	facts_set_list(f, "host.log_forward_targets", (const char *const *)w.targets, w.n);
+	for (k = 0; k < w.n; k++)
+		any_tcp |= w.ports[k] != 0;
+	for (i = 0; i < NELEM(tabs) && any_tcp && !connected; i++) {
+		char why[HOSTFS_WHY_MAX] = "", *text, *line, *save = NULL;
+		size_t len;
+		enum hostfs_result r = hostfs_read(tabs[i], 16 * 1024 * 1024, &text, &len, why);
+
+		if (r == HOSTFS_ABSENT && i == 1)
+			continue;
+		if (r != HOSTFS_OK) {
+			read_error(f, "host.log_forward_connected", tabs[i], r, why);
+			free_list(w.targets, w.n);
+			return;
+		}
+		line = strtok_r(text, "\n", &save);
+		for (line = strtok_r(NULL, "\n", &save); line && !connected; line = strtok_r(NULL, "\n", &save)) {
+			char local[64], rem[64], st[8];
+			unsigned port;
+
+			if (sscanf(line, "%*s %63s %63s %7s", local, rem, st) != 3 || strcmp(st, "01") != 0 ||
+			    sscanf(rem + strcspn(rem, ":"), ":%x", &port) != 1)
+				continue;
+			for (k = 0; k < w.n; k++)
+				connected |= w.ports[k] != 0 && w.ports[k] == port;
+		}
+		free(text);
+	}
+	facts_set_bool(f, "host.log_forward_connected", connected);
+	free_list(w.targets, w.n);
+}
+
 /* ---- main ------------------------------------------------------------------------ */
 
 /* The host's name for the first line: --host-name, else /etc/hostname of the tree, else uname. */
@@ -1070,6 +1404,8 @@ gather(struct facts *f, const struct run *run)
 	gather_time(f);
 	gather_listeners(f);
 	gather_backups(f, run);
+	gather_journald(f);
+	gather_logforward(f);
 }
 
 int
