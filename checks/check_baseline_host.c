@@ -1361,6 +1361,438 @@ gather_logforward(struct facts *f)
 	free_list(w.targets, w.n);
 }
 
+/* ---- passwords and lockout ----------------------------------------------------------- */
+
+/* The value of "name=" among the words of a PAM or key=value line, or NULL (static buffer). */
+static const char *
+word_value(const char *line, const char *name)
+{
+	static char out[64];
+	size_t nl = strlen(name);
+	const char *p = line;
+
+	while (*p) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (strncmp(p, name, nl) == 0 && p[nl] == '=') {
+			size_t n = strcspn(p + nl + 1, " \t\r\n");
+
+			snprintf(out, sizeof(out), "%.*s", (int)n, p + nl + 1);
+			return out;
+		}
+		p += strcspn(p, " \t\r\n");
+	}
+	return NULL;
+}
+
+/* key = value of a pwquality.conf/faillock.conf style file: the last one wins. */
+static void
+conf_value(const char *text, const char *key, long long *out)
+{
+	const char *p = text;
+	size_t kl = strlen(key);
+
+	while (*p) {
+		const char *nl = strchr(p, '\n'), *end = nl ? nl : p + strlen(p), *q = p;
+		long long x;
+		char num[32];
+
+		while (q < end && isblank((unsigned char)*q))
+			q++;
+		if ((size_t)(end - q) > kl && strncmp(q, key, kl) == 0) {
+			const char *v = q + kl;
+
+			while (v < end && isblank((unsigned char)*v))
+				v++;
+			if (v < end && *v == '=') {
+				v++;
+				while (v < end && isblank((unsigned char)*v))
+					v++;
+				snprintf(num, sizeof(num), "%.*s", (int)(end - v), v);
+				num[strcspn(num, " \t\r")] = '\0';
+				if (parse_ll(num, &x))
+					*out = x;
+			}
+		}
+		p = nl ? nl + 1 : end;
+	}
+}
+
+struct conf_key {
+	const char *key;
+	long long value;
+};
+
+static void
+conf_key_cb(const char *text, const char *name, void *ctx)
+{
+	struct conf_key *k = ctx;
+
+	(void)name;
+	conf_value(text, k->key, &k->value);
+}
+
+/* The first uncommented line of a PAM file that loads module (e.g. "pam_faillock.so"), or NULL. */
+static char *
+pam_line(const char *text, const char *module)
+{
+	const char *p = text;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n'), *end = nl ? nl : p + strlen(p), *q = p;
+
+		while (q < end && isblank((unsigned char)*q))
+			q++;
+		if (q < end && *q != '#') {
+			char *line = xstrndup(q, (size_t)(end - q));
+
+			if (strstr(line, module))
+				return line;
+			free(line);
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return NULL;
+}
+
+/*
+ * host.password_minlen: minlen= of the pam_pwquality line of
+ * /etc/pam.d/common-password, else of /etc/security/pwquality.conf and
+ * pwquality.conf.d (libpwquality's default 8); without pam_pwquality,
+ * pam_unix's minlen= (its default 6).
+ * host.faillock_enabled: pam_faillock in /etc/pam.d/common-auth;
+ * host.faillock_deny, host.faillock_unlock_time: its deny= and unlock_time=,
+ * else /etc/security/faillock.conf (defaults 3 and 600); unlock_time 0
+ * (never unlocked by itself) is reported as 2147483647.
+ */
+static void
+gather_passwords(struct facts *f)
+{
+	char why[HOSTFS_WHY_MAX] = "", *text, *line;
+	size_t len;
+	enum hostfs_result r;
+	const char *v;
+	long long x;
+
+	r = hostfs_read("/etc/pam.d/common-password", SMALL_FILE_MAX, &text, &len, why);
+	if (r != HOSTFS_OK) {
+		read_error(f, "host.password_minlen", "/etc/pam.d/common-password", r, why);
+	} else {
+		if ((line = pam_line(text, "pam_pwquality.so")) != NULL) {
+			struct conf_key k = { "minlen", 8 };
+
+			if ((v = word_value(line, "minlen")) && parse_ll(v, &x))
+				k.value = x;
+			else if (each_config(f, "host.password_minlen", "/etc/security/pwquality.conf",
+					     "/etc/security/pwquality.conf.d", "*.conf", conf_key_cb, &k) == -1)
+				k.value = -1;
+			if (k.value >= 0)
+				facts_set_int(f, "host.password_minlen", k.value);
+			free(line);
+		} else if ((line = pam_line(text, "pam_unix.so")) != NULL) {
+			facts_set_int(f, "host.password_minlen",
+				      (v = word_value(line, "minlen")) && parse_ll(v, &x) ? x : 6);
+			free(line);
+		} else {
+			facts_set_error(f, "host.password_minlen",
+					"/etc/pam.d/common-password: neither pam_pwquality nor pam_unix");
+		}
+		free(text);
+	}
+
+	r = hostfs_read("/etc/pam.d/common-auth", SMALL_FILE_MAX, &text, &len, why);
+	if (r != HOSTFS_OK) {
+		read_error(f, "host.faillock_enabled", "/etc/pam.d/common-auth", r, why);
+		read_error(f, "host.faillock_deny", "/etc/pam.d/common-auth", r, why);
+		read_error(f, "host.faillock_unlock_time", "/etc/pam.d/common-auth", r, why);
+		return;
+	}
+	line = pam_line(text, "pam_faillock.so");
+	free(text);
+	facts_set_bool(f, "host.faillock_enabled", line != NULL);
+	{
+		struct conf_key deny = { "deny", 3 }, unlock = { "unlock_time", 600 };
+
+		if (each_config(f, "host.faillock_deny", "/etc/security/faillock.conf", NULL, NULL,
+				conf_key_cb, &deny) == 0 &&
+		    each_config(f, "host.faillock_unlock_time", "/etc/security/faillock.conf", NULL, NULL,
+				conf_key_cb, &unlock) == 0) {
+			if (line && (v = word_value(line, "deny")) && parse_ll(v, &x))
+				deny.value = x;
+			if (line && (v = word_value(line, "unlock_time")) && parse_ll(v, &x))
+				unlock.value = x;
+			facts_set_int(f, "host.faillock_deny", deny.value);
+			facts_set_int(f, "host.faillock_unlock_time", unlock.value == 0 ? 2147483647 : unlock.value);
+		}
+	}
+	free(line);
+}
+
+/* ---- sudo and su ------------------------------------------------------------------- */
+
+struct sudo {
+	char *nopasswd[LIST_MAX];
+	size_t n;
+	bool use_pty, logfile;
+	unsigned depth;
+	char err[ERRMSG_MAX];
+};
+
+static void sudoers_text(struct sudo *s, const char *text, const char *name);
+
+static void
+sudo_add(struct sudo *s, const char *who, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < s->n; k++)
+		if (strlen(s->nopasswd[k]) == n && strncmp(s->nopasswd[k], who, n) == 0)
+			return;
+	if (s->n < LIST_MAX)
+		s->nopasswd[s->n++] = xstrndup(who, n);
+}
+
+/* One sudoers file, and what it includes (depth-capped; sudo's own limit is 128). */
+static void
+sudoers_file(struct sudo *s, const char *path)
+{
+	char why[HOSTFS_WHY_MAX] = "", *text;
+	size_t len;
+	enum hostfs_result r;
+
+	if (s->err[0])
+		return;
+	if (++s->depth > 8) {
+		snprintf(s->err, sizeof(s->err), "%s: includes nested deeper than 8", path);
+		return;
+	}
+	r = hostfs_read(path, SMALL_FILE_MAX * 16, &text, &len, why);
+	if (r == HOSTFS_DENIED)
+		snprintf(s->err, sizeof(s->err), "needs read access to %s", path);
+	else if (r != HOSTFS_OK && r != HOSTFS_ABSENT)
+		snprintf(s->err, sizeof(s->err), "%s: %s", path, hostfs_why(r, why));
+	if (r == HOSTFS_OK) {
+		sudoers_text(s, text, path);
+		free(text);
+	}
+	s->depth--;
+}
+
+/* sudo reads every file of an includedir whose name has no '.' and does not end in '~'. */
+static void
+sudoers_dir(struct sudo *s, const char *dir)
+{
+	char why[HOSTFS_WHY_MAX] = "", **names;
+	size_t nn, k;
+	enum hostfs_result r = hostfs_list(dir, NULL, &names, &nn, why);
+
+	if (r == HOSTFS_DENIED)
+		snprintf(s->err, sizeof(s->err), "needs read access to %s", dir);
+	if (r != HOSTFS_OK)
+		return;
+	for (k = 0; k < nn; k++) {
+		char *p;
+
+		if (strchr(names[k], '.') || names[k][strlen(names[k]) - 1] == '~')
+			continue;
+		p = xasprintf("%s/%s", dir, names[k]);
+		sudoers_file(s, p);
+		free(p);
+	}
+	hostfs_names_free(names, nn);
+}
+
+static void
+sudoers_text(struct sudo *s, const char *text, const char *name)
+{
+	const char *p = text;
+
+	(void)name;
+	while (*p && !s->err[0]) {
+		const char *nl = strchr(p, '\n'), *end = nl ? nl : p + strlen(p), *q = p;
+		char line[4096];
+		size_t n;
+
+		/* a line continued with a backslash joins the next one */
+		n = 0;
+		for (;;) {
+			size_t part = (size_t)(end - p);
+			bool cont = part && p[part - 1] == '\\';
+
+			if (cont)
+				part--;
+			if (n + part >= sizeof(line))
+				part = sizeof(line) - 1 - n;
+			memcpy(line + n, p, part);
+			n += part;
+			if (!cont || !nl)
+				break;
+			p = nl + 1;
+			nl = strchr(p, '\n');
+			end = nl ? nl : p + strlen(p);
+		}
+		line[n] = '\0';
+		p = nl ? nl + 1 : end;
+		q = line;
+		while (isblank((unsigned char)*q))
+			q++;
+		if (strncmp(q, "#includedir", 11) == 0 || strncmp(q, "@includedir", 11) == 0) {
+			char dir[256];
+
+			if (sscanf(q + 11, " %255s", dir) == 1)
+				sudoers_dir(s, dir);
+			continue;
+		}
+		if (strncmp(q, "#include", 8) == 0 || strncmp(q, "@include", 8) == 0) {
+			char file[256];
+
+			if (sscanf(q + 8, " %255s", file) == 1 && file[0] == '/')
+				sudoers_file(s, file);
+			continue;
+		}
+		if (*q == '#' || !*q)
+			continue;
+		if (strncmp(q, "Defaults", 8) == 0) {
+			const char *who = q + 8, *opts;
+			size_t wl = 0;
+
+			if (*who == ':' || *who == '@' || *who == '>' || *who == '!') {
+				who++;
+				wl = strcspn(who, " \t");
+			}
+			opts = who + wl;
+			if (strstr(opts, "use_pty") && !strstr(opts, "!use_pty"))
+				s->use_pty = true;
+			if (strstr(opts, "logfile") && !strstr(opts, "!logfile"))
+				s->logfile = true;
+			if (strstr(opts, "!authenticate"))
+				sudo_add(s, wl ? who : "ALL", wl ? wl : 3);
+			continue;
+		}
+		if (strstr(q, "NOPASSWD:") &&
+		    strncmp(q, "Cmnd_Alias", 10) != 0 && strncmp(q, "User_Alias", 10) != 0 &&
+		    strncmp(q, "Host_Alias", 10) != 0 && strncmp(q, "Runas_Alias", 11) != 0)
+			sudo_add(s, q, strcspn(q, " \t"));
+	}
+}
+
+/*
+ * host.sudo_nopasswd: who may run sudo without a password (NOPASSWD: in a
+ * rule, or Defaults !authenticate), as sudoers names them ("%admin",
+ * "nagios", "ALL"); host.sudo_use_pty, host.sudo_logfile: Defaults set them;
+ * host.su_restricted: /etc/pam.d/su requires pam_wheel. /etc/sudoers and
+ * its includes (#includedir, @include...) are read as sudo does.
+ */
+static void
+gather_sudo(struct facts *f)
+{
+	static const char *const facts3[] = { "host.sudo_nopasswd", "host.sudo_use_pty", "host.sudo_logfile" };
+	char why[HOSTFS_WHY_MAX] = "", *text, *line;
+	struct sudo s;
+	struct stat st;
+	size_t len, i;
+	enum hostfs_result r;
+
+	memset(&s, 0, sizeof(s));
+	r = hostfs_stat("/etc/sudoers", &st, why);
+	if (r == HOSTFS_ABSENT) {
+		/* no sudo: nobody escalates through it */
+		facts_set_list(f, "host.sudo_nopasswd", NULL, 0);
+		facts_set_bool(f, "host.sudo_use_pty", true);
+		facts_set_bool(f, "host.sudo_logfile", true);
+	} else {
+		sudoers_file(&s, "/etc/sudoers");
+		if (s.err[0]) {
+			for (i = 0; i < NELEM(facts3); i++)
+				facts_set_error(f, facts3[i], "%s", s.err);
+		} else {
+			facts_set_list(f, "host.sudo_nopasswd", (const char *const *)s.nopasswd, s.n);
+			facts_set_bool(f, "host.sudo_use_pty", s.use_pty);
+			facts_set_bool(f, "host.sudo_logfile", s.logfile);
+		}
+		free_list(s.nopasswd, s.n);
+	}
+	r = hostfs_read("/etc/pam.d/su", SMALL_FILE_MAX, &text, &len, why);
+	if (r != HOSTFS_OK) {
+		read_error(f, "host.su_restricted", "/etc/pam.d/su", r, why);
+		return;
+	}
+	line = pam_line(text, "pam_wheel.so");
+	facts_set_bool(f, "host.su_restricted", line && strncmp(line, "auth", 4) == 0 &&
+			       (strstr(line, "required") || strstr(line, "requisite")));
+	free(line);
+	free(text);
+}
+
+/* ---- the local SNMP agent ---------------------------------------------------------- */
+
+struct snmpd_conf {
+	bool v1v2c, defaults;
+};
+
+/* Communities of rocommunity/rwcommunity(6) and com2sec(6) lines; never kept (they are secrets). */
+static void
+snmpd_conf_cb(const char *text, const char *name, void *ctx)
+{
+	struct snmpd_conf *c = ctx;
+	const char *p = text;
+
+	(void)name;
+	while (*p) {
+		const char *nl = strchr(p, '\n'), *end = nl ? nl : p + strlen(p);
+		char line[1024], word[64], a[256], b[256], cc[256];
+		int n;
+
+		snprintf(line, sizeof(line), "%.*s", (int)(end - p), p);
+		p = nl ? nl + 1 : end;
+		n = sscanf(line, " %63s %255s %255s %255s", word, a, b, cc);
+		if (n < 2 || word[0] == '#')
+			continue;
+		if (strcasecmp(word, "rocommunity") == 0 || strcasecmp(word, "rwcommunity") == 0 ||
+		    strcasecmp(word, "rocommunity6") == 0 || strcasecmp(word, "rwcommunity6") == 0) {
+			/* rocommunity [-V view] COMMUNITY [SOURCE [OID]] */
+			const char *comm = strcmp(a, "-V") == 0 && n >= 4 ? cc : a;
+
+			c->v1v2c = true;
+			c->defaults |= strcmp(comm, "public") == 0 || strcmp(comm, "private") == 0;
+		} else if ((strcasecmp(word, "com2sec") == 0 || strcasecmp(word, "com2sec6") == 0) && n >= 4) {
+			/* com2sec [-Cn CONTEXT] NAME SOURCE COMMUNITY */
+			c->v1v2c = true;
+			c->defaults |= strcmp(cc, "public") == 0 || strcmp(cc, "private") == 0;
+		}
+	}
+}
+
+/*
+ * host.snmpd_installed (/usr/sbin/snmpd exists); host.snmpd_v1v2c: a
+ * community is configured (SNMP v1/v2c open); host.snmpd_default_community:
+ * one of them is "public" or "private". From /etc/snmp/snmpd.conf and
+ * the .conf files of snmpd.conf.d; the communities themselves are never reported.
+ */
+static void
+gather_snmpd(struct facts *f)
+{
+	char why[HOSTFS_WHY_MAX] = "";
+	struct snmpd_conf c = { false, false };
+	struct stat st;
+	enum hostfs_result r = hostfs_stat("/usr/sbin/snmpd", &st, why);
+
+	if (r != HOSTFS_OK && r != HOSTFS_ABSENT) {
+		read_error(f, "host.snmpd_installed", "/usr/sbin/snmpd", r, why);
+		return;
+	}
+	facts_set_bool(f, "host.snmpd_installed", r == HOSTFS_OK);
+	if (r != HOSTFS_OK)
+		return;
+	if (each_config(f, "host.snmpd_v1v2c", "/etc/snmp/snmpd.conf", "/etc/snmp/snmpd.conf.d", "*.conf",
+			snmpd_conf_cb, &c) == -1) {
+		facts_set_error(f, "host.snmpd_default_community", "the snmpd configuration cannot be read");
+		return;
+	}
+	facts_set_bool(f, "host.snmpd_v1v2c", c.v1v2c);
+	facts_set_bool(f, "host.snmpd_default_community", c.defaults);
+}
+
 /* ---- main ------------------------------------------------------------------------ */
 
 /* The host's name for the first line: --host-name, else /etc/hostname of the tree, else uname. */
@@ -1406,6 +1838,9 @@ gather(struct facts *f, const struct run *run)
 	gather_backups(f, run);
 	gather_journald(f);
 	gather_logforward(f);
+	gather_passwords(f);
+	gather_sudo(f);
+	gather_snmpd(f);
 }
 
 int

@@ -22,7 +22,7 @@ export CB_TODAY=2026-11-28
 . tests/integration/lib.sh
 
 FIX=tests/fixtures/host
-ALL_BASIS=(LNX-001 LNX-012 LNX-013 LNX-017 LNX-019 LOG-001 LOG-002 LOG-006 BAK-001 BAK-002 BAK-004)
+ALL_BASIS=(LNX-001 LNX-011 LNX-012 LNX-013 LNX-016 LNX-017 LNX-018 LNX-019 LOG-001 LOG-002 LOG-006 BAK-001 BAK-002 BAK-004)
 ALL_UDVIDET=("${ALL_BASIS[@]}" LNX-009 LNX-014 LNX-015 BAK-003)
 # the fixture's own approved listeners and time servers, for LNX-009 and LNX-012
 TAILORING=$FIX/tailoring-listeners.json
@@ -43,7 +43,7 @@ tree() {
 		chmod 0640 "$d/etc/shadow" "$d/etc/gshadow"
 		$ROOTLY && chgrp 42 "$d/etc/shadow" "$d/etc/gshadow"
 		chmod 0600 "$d/etc/ssh/sshd_config" "$d"/etc/ssh/ssh_host_*_key
-		chmod 0440 "$d/sys/kernel/security/apparmor/profiles"
+		chmod 0440 "$d/sys/kernel/security/apparmor/profiles" "$d/etc/sudoers" "$d"/etc/sudoers.d/*
 		;;
 	noncompliant)
 		chmod 0644 "$d/etc/shadow" "$d"/etc/ssh/ssh_host_*_key
@@ -80,7 +80,12 @@ N=$(tree noncompliant)
 run noncompliant-json --root "$N" -P udvidet --output-format json
 assert "non-compliant: exit 2" rc_is 2
 assert "non-compliant: stderr empty" stderr_empty
-controls_are "non-compliant" FAIL CRITICAL LNX-001 LNX-012 LNX-017 LOG-001 LOG-002 BAK-001
+controls_are "non-compliant" FAIL CRITICAL LNX-001 LNX-011 LNX-012 LNX-017 LOG-001 LOG-002 BAK-001
+controls_are "non-compliant" FAIL WARNING LNX-016 LNX-018
+assert "non-compliant: LNX-018 names the NOPASSWD group (a continued line) and the !authenticate user" \
+	grep -q 'host.sudo_nopasswd includes %sudo, deploy' "$OUT"
+assert "non-compliant: no community of snmpd.conf appears in the output" \
+	bash -c "! grep -q 'S3cr3t-legacy' '$OUT'"
 assert "non-compliant: LOG-002 names the UDP target it cannot confirm" \
 	grep -q 'host.log_forward_targets=udp:oldlogs.example:514' "$OUT"
 controls_are "non-compliant" FAIL WARNING LNX-013 LNX-014 LNX-015 LNX-019 BAK-002 BAK-003 BAK-004
@@ -98,9 +103,9 @@ assert "non-compliant: LNX-019 names /etc/shadow 0644" grep -q '/etc/shadow 0644
 assert "non-compliant: LNX-015 names the unconfined profile" grep -q 'cupsd (unconfined)' "$OUT"
 run noncompliant --root "$N" -P udvidet
 assert "non-compliant: first line names a critical failure first" \
-	line1_is "BASELINE CRITICAL - host old-01.kommune.example ($N): 13 of 15 controls failed (6 critical, 7 warning): BAK-001 "
+	line1_is "BASELINE CRITICAL - host old-01.kommune.example ($N): 16 of 18 controls failed (7 critical, 9 warning): BAK-001 "
 assert "non-compliant: the critical lines come before the warning lines" \
-	bash -c "awk '/^\\[(CRITICAL|WARNING)\\]/ { print \$1 }' '$OUT' | tr '\\n' ' ' | grep -qx '\\[CRITICAL\\] \\[CRITICAL\\] \\[CRITICAL\\] \\[CRITICAL\\] \\[CRITICAL\\] \\[CRITICAL\\] \\[WARNING\\] \\[WARNING\\] \\[WARNING\\] \\[WARNING\\] \\[WARNING\\] \\[WARNING\\] \\[WARNING\\] '"
+	bash -c "awk '/^\\[(CRITICAL|WARNING)\\]/ { print \$1 }' '$OUT' | tr '\\n' ' ' | grep -qx '\\[CRITICAL\\] \\[CRITICAL\\] \\[CRITICAL\\] \\[CRITICAL\\] \\[CRITICAL\\] \\[CRITICAL\\] \\[CRITICAL\\] \\[WARNING\\] \\[WARNING\\] \\[WARNING\\] \\[WARNING\\] \\[WARNING\\] \\[WARNING\\] \\[WARNING\\] \\[WARNING\\] \\[WARNING\\] '"
 # a week before the end of Debian 11's support: warning, not critical
 CB_TODAY=2026-08-24 run noncompliant-soon --root "$N" --output-format json
 controls_are "Debian 11 a week before its end of support" FAIL WARNING LNX-001
@@ -122,10 +127,12 @@ if $ROOTLY && command -v setpriv >/dev/null 2>&1; then
 	unpriv unpriv-json --root "$C" -P udvidet --output-format json
 	assert "unprivileged: exit 3 (never OK on what it could not read)" rc_is 3
 	assert "unprivileged: stderr empty" stderr_empty
-	controls_are "unprivileged" ERROR UNKNOWN LNX-015 LNX-017
-	controls_are "unprivileged (readable by anyone)" PASS OK LNX-001 LNX-009 LNX-012 LNX-013 LNX-014 LNX-019 LOG-001 LOG-002 LOG-006 BAK-001 BAK-002 BAK-003 BAK-004
+	controls_are "unprivileged" ERROR UNKNOWN LNX-015 LNX-017 LNX-018
+	controls_are "unprivileged (readable by anyone)" PASS OK LNX-001 LNX-009 LNX-011 LNX-012 LNX-013 LNX-014 LNX-016 LNX-019 LOG-001 LOG-002 LOG-006 BAK-001 BAK-002 BAK-003 BAK-004
 	assert "unprivileged: LNX-017 says it needs read access to /etc/shadow" \
 		grep -q 'needs read access to /etc/shadow' "$OUT"
+	assert "unprivileged: LNX-018 says it needs read access to /etc/sudoers" \
+		grep -q 'needs read access to /etc/sudoers' "$OUT"
 	assert "unprivileged: LNX-015 says it needs read access to the profiles" \
 		grep -q 'needs read access to /sys/kernel/security/apparmor/profiles' "$OUT"
 	unpriv unpriv-live -P udvidet --output-format json
@@ -135,7 +142,7 @@ if $ROOTLY && command -v setpriv >/dev/null 2>&1; then
 		bash -c "! grep -q '\"id\":\"LNX-017\",[^}]*\"result\":\"PASS\"' '$OUT'"
 	assert "unprivileged, this machine: stderr empty" stderr_empty
 else
-	for i in $(seq 22); do
+	for i in $(seq 25); do
 		skip "unprivileged runs need root and setpriv to drop to nobody"
 	done
 fi
