@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "baseline.h"
+#include "cmd.h"
 #include "facts.h"
 #include "hostfs.h"
 #include "json.h"
@@ -1793,6 +1794,146 @@ gather_snmpd(struct facts *f)
 	facts_set_bool(f, "host.snmpd_default_community", c.defaults);
 }
 
+/* ---- firewall ----------------------------------------------------------------------- */
+
+#define NFT "/usr/sbin/nft"
+
+/*
+ * From nft's JSON (the kernel's loaded ruleset): an input-hook chain with
+ * policy drop in family inet, or in both ip and ip6. 1, 0, or -1 when the
+ * output is not nft's JSON.
+ */
+static int
+nft_default_deny(const char *text, size_t len)
+{
+	const struct jv *list, *item, *chain, *v;
+	struct jv *doc = NULL;
+	struct errmsg e;
+	bool inet = false, ip = false, ip6 = false;
+	size_t i;
+
+	if (json_parse(text, len, "nft -j list ruleset", &doc, &e) == -1)
+		return -1;
+	list = jv_get(doc, "nftables");
+	if (!list || list->type != JV_ARRAY) {
+		jv_free(doc);
+		return -1;
+	}
+	for (i = 0; i < list->n; i++) {
+		item = &list->items[i];
+		if (!(chain = jv_get(item, "chain")) || chain->type != JV_OBJECT)
+			continue;
+		if (!(v = jv_get(chain, "hook")) || v->type != JV_STRING || strcmp(v->s, "input") != 0)
+			continue;
+		if (!(v = jv_get(chain, "policy")) || v->type != JV_STRING || strcmp(v->s, "drop") != 0)
+			continue;
+		if (!(v = jv_get(chain, "family")) || v->type != JV_STRING)
+			continue;
+		inet |= strcmp(v->s, "inet") == 0;
+		ip |= strcmp(v->s, "ip") == 0;
+		ip6 |= strcmp(v->s, "ip6") == 0;
+	}
+	jv_free(doc);
+	return inet || (ip && ip6);
+}
+
+/* Whether the text of an nftables file has an input-hook chain with policy drop. */
+static bool
+nft_conf_default_deny(const char *text)
+{
+	const char *p = text, *hook;
+
+	while ((hook = strstr(p, "hook input")) != NULL) {
+		const char *stmt_end = strchr(hook, '}');
+		const char *pol = strstr(hook, "policy drop");
+
+		if (pol && (!stmt_end || pol < stmt_end))
+			return true;
+		p = hook + 10;
+	}
+	return false;
+}
+
+/*
+ * host.firewall_default_deny and host.firewall_source. On the running
+ * system: the loaded ruleset, from nft (the only source: the kernel tells
+ * it over netlink, to root only). Under --root, where no kernel has loaded
+ * anything, what the tree would load at boot: /etc/nftables.conf, ufw
+ * (ENABLED=yes and DEFAULT_INPUT_POLICY DROP or REJECT) or the
+ * iptables-persistent files (:INPUT DROP in rules.v4 and rules.v6).
+ */
+static void
+gather_firewall(struct facts *f)
+{
+	static const char *const argv[] = { NFT, "-j", "list", "ruleset", NULL };
+	char why[HOSTFS_WHY_MAX] = "", cwhy[CMD_WHY_MAX], *out, *text;
+	size_t len;
+
+	if (hostfs_live()) {
+		enum cmd_result r = cmd_run(argv, 16 * 1024 * 1024, 3000, &out, &len, cwhy);
+		int deny;
+
+		if (r == CMD_ABSENT)
+			facts_set_error(f, "host.firewall_default_deny",
+					"%s is not installed: the loaded ruleset cannot be read", NFT);
+		else if (r == CMD_FAILED && geteuid() != 0)
+			facts_set_error(f, "host.firewall_default_deny",
+					"needs root (CAP_NET_ADMIN) to read the loaded ruleset (%s)", NFT);
+		else if (r != CMD_OK)
+			facts_set_error(f, "host.firewall_default_deny", "%s -j list ruleset: %s", NFT, cwhy);
+		else if ((deny = nft_default_deny(out, len)) < 0)
+			facts_set_error(f, "host.firewall_default_deny",
+					"%s -j list ruleset: not the JSON it writes", NFT);
+		else {
+			facts_set_bool(f, "host.firewall_default_deny", deny == 1);
+			facts_set_str(f, "host.firewall_source", "the loaded ruleset (nft)");
+		}
+		free(out);
+		return;
+	}
+	if (hostfs_read("/etc/nftables.conf", SMALL_FILE_MAX * 16, &text, &len, why) == HOSTFS_OK) {
+		bool deny = nft_conf_default_deny(text);
+
+		free(text);
+		if (deny) {
+			facts_set_bool(f, "host.firewall_default_deny", true);
+			facts_set_str(f, "host.firewall_source", "/etc/nftables.conf");
+			return;
+		}
+	}
+	if (hostfs_read("/etc/ufw/ufw.conf", SMALL_FILE_MAX, &text, &len, why) == HOSTFS_OK) {
+		char *en = os_release_get(text, "ENABLED"), *def = NULL, *pol = NULL;
+		bool enabled = en && strcmp(en, "yes") == 0;
+
+		free(en);
+		free(text);
+		if (enabled && hostfs_read("/etc/default/ufw", SMALL_FILE_MAX, &def, &len, why) == HOSTFS_OK) {
+			pol = os_release_get(def, "DEFAULT_INPUT_POLICY");
+			free(def);
+		}
+		if (enabled && pol && (strcmp(pol, "DROP") == 0 || strcmp(pol, "REJECT") == 0)) {
+			free(pol);
+			facts_set_bool(f, "host.firewall_default_deny", true);
+			facts_set_str(f, "host.firewall_source", "ufw");
+			return;
+		}
+		free(pol);
+	}
+	{
+		char *v4 = NULL, *v6 = NULL;
+		bool deny = false;
+
+		if (hostfs_read("/etc/iptables/rules.v4", SMALL_FILE_MAX * 16, &v4, &len, why) == HOSTFS_OK &&
+		    hostfs_read("/etc/iptables/rules.v6", SMALL_FILE_MAX * 16, &v6, &len, why) == HOSTFS_OK)
+			deny = strstr(v4, ":INPUT DROP") && strstr(v6, ":INPUT DROP");
+		free(v4);
+		free(v6);
+		facts_set_bool(f, "host.firewall_default_deny", deny);
+		facts_set_str(f, "host.firewall_source", deny ? "/etc/iptables/rules.v4 and rules.v6"
+							      : "the tree's firewall configuration");
+	}
+}
+
 /* ---- main ------------------------------------------------------------------------ */
 
 /* The host's name for the first line: --host-name, else /etc/hostname of the tree, else uname. */
@@ -1841,6 +1982,7 @@ gather(struct facts *f, const struct run *run)
 	gather_passwords(f);
 	gather_sudo(f);
 	gather_snmpd(f);
+	gather_firewall(f);
 }
 
 int

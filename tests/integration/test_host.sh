@@ -22,7 +22,7 @@ export CB_TODAY=2026-11-28
 . tests/integration/lib.sh
 
 FIX=tests/fixtures/host
-ALL_BASIS=(LNX-001 LNX-011 LNX-012 LNX-013 LNX-016 LNX-017 LNX-018 LNX-019 LOG-001 LOG-002 LOG-006 BAK-001 BAK-002 BAK-004)
+ALL_BASIS=(LNX-001 LNX-008 LNX-011 LNX-012 LNX-013 LNX-016 LNX-017 LNX-018 LNX-019 LOG-001 LOG-002 LOG-006 BAK-001 BAK-002 BAK-004)
 ALL_UDVIDET=("${ALL_BASIS[@]}" LNX-009 LNX-014 LNX-015 BAK-003)
 # the fixture's own approved listeners and time servers, for LNX-009 and LNX-012
 TAILORING=$FIX/tailoring-listeners.json
@@ -80,7 +80,7 @@ N=$(tree noncompliant)
 run noncompliant-json --root "$N" -P udvidet --output-format json
 assert "non-compliant: exit 2" rc_is 2
 assert "non-compliant: stderr empty" stderr_empty
-controls_are "non-compliant" FAIL CRITICAL LNX-001 LNX-011 LNX-012 LNX-017 LOG-001 LOG-002 BAK-001
+controls_are "non-compliant" FAIL CRITICAL LNX-001 LNX-008 LNX-011 LNX-012 LNX-017 LOG-001 LOG-002 BAK-001
 controls_are "non-compliant" FAIL WARNING LNX-016 LNX-018
 assert "non-compliant: LNX-018 names the NOPASSWD group (a continued line) and the !authenticate user" \
 	grep -q 'host.sudo_nopasswd includes %sudo, deploy' "$OUT"
@@ -103,9 +103,9 @@ assert "non-compliant: LNX-019 names /etc/shadow 0644" grep -q '/etc/shadow 0644
 assert "non-compliant: LNX-015 names the unconfined profile" grep -q 'cupsd (unconfined)' "$OUT"
 run noncompliant --root "$N" -P udvidet
 assert "non-compliant: first line names a critical failure first" \
-	line1_is "BASELINE CRITICAL - host old-01.kommune.example ($N): 16 of 18 controls failed (7 critical, 9 warning): BAK-001 "
+	line1_is "BASELINE CRITICAL - host old-01.kommune.example ($N): 17 of 19 controls failed (8 critical, 9 warning): BAK-001 "
 assert "non-compliant: the critical lines come before the warning lines" \
-	bash -c "awk '/^\\[(CRITICAL|WARNING)\\]/ { print \$1 }' '$OUT' | tr '\\n' ' ' | grep -qx '\\[CRITICAL\\] \\[CRITICAL\\] \\[CRITICAL\\] \\[CRITICAL\\] \\[CRITICAL\\] \\[CRITICAL\\] \\[CRITICAL\\] \\[WARNING\\] \\[WARNING\\] \\[WARNING\\] \\[WARNING\\] \\[WARNING\\] \\[WARNING\\] \\[WARNING\\] \\[WARNING\\] \\[WARNING\\] '"
+	bash -c "awk '/^\\[(CRITICAL|WARNING)\\]/ { print \$1 }' '$OUT' | tr '\\n' ' ' | grep -qx '\\[CRITICAL\\] \\[CRITICAL\\] \\[CRITICAL\\] \\[CRITICAL\\] \\[CRITICAL\\] \\[CRITICAL\\] \\[CRITICAL\\] \\[CRITICAL\\] \\[WARNING\\] \\[WARNING\\] \\[WARNING\\] \\[WARNING\\] \\[WARNING\\] \\[WARNING\\] \\[WARNING\\] \\[WARNING\\] \\[WARNING\\] '"
 # a week before the end of Debian 11's support: warning, not critical
 CB_TODAY=2026-08-24 run noncompliant-soon --root "$N" --output-format json
 controls_are "Debian 11 a week before its end of support" FAIL WARNING LNX-001
@@ -128,7 +128,7 @@ if $ROOTLY && command -v setpriv >/dev/null 2>&1; then
 	assert "unprivileged: exit 3 (never OK on what it could not read)" rc_is 3
 	assert "unprivileged: stderr empty" stderr_empty
 	controls_are "unprivileged" ERROR UNKNOWN LNX-015 LNX-017 LNX-018
-	controls_are "unprivileged (readable by anyone)" PASS OK LNX-001 LNX-009 LNX-011 LNX-012 LNX-013 LNX-014 LNX-016 LNX-019 LOG-001 LOG-002 LOG-006 BAK-001 BAK-002 BAK-003 BAK-004
+	controls_are "unprivileged (readable by anyone)" PASS OK LNX-001 LNX-008 LNX-009 LNX-011 LNX-012 LNX-013 LNX-014 LNX-016 LNX-019 LOG-001 LOG-002 LOG-006 BAK-001 BAK-002 BAK-003 BAK-004
 	assert "unprivileged: LNX-017 says it needs read access to /etc/shadow" \
 		grep -q 'needs read access to /etc/shadow' "$OUT"
 	assert "unprivileged: LNX-018 says it needs read access to /etc/sudoers" \
@@ -138,12 +138,71 @@ if $ROOTLY && command -v setpriv >/dev/null 2>&1; then
 	unpriv unpriv-live -P udvidet --output-format json
 	assert "unprivileged, this machine: a well-formed JSON result" \
 		"$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["controls"]' "$OUT"
+	if [ -x /usr/sbin/nft ]; then
+		assert "unprivileged, this machine: LNX-008 says it needs root for the loaded ruleset" \
+			grep -q 'needs root (CAP_NET_ADMIN) to read the loaded ruleset' "$OUT"
+	else
+		skip "nft not installed"
+	fi
 	assert "unprivileged, this machine: LNX-017 never passes without /etc/shadow" \
 		bash -c "! grep -q '\"id\":\"LNX-017\",[^}]*\"result\":\"PASS\"' '$OUT'"
 	assert "unprivileged, this machine: stderr empty" stderr_empty
 else
-	for i in $(seq 25); do
+	for i in $(seq 27); do
 		skip "unprivileged runs need root and setpriv to drop to nobody"
+	done
+fi
+
+# ---- the loaded firewall ruleset (nft, in a network namespace of its own) ----
+
+# nft_ns NAME RULES: runs the check (basis) in a fresh network namespace whose
+# kernel has loaded RULES (nft syntax); the host's own ruleset is never touched
+nft_ns() {
+	local name=$1
+	printf '%s\n' "$2" >"$T/$name.nft"
+	OUT=$T/$name.out
+	ERR=$T/$name.err
+	unshare -n sh -c "/usr/sbin/nft -f '$T/$name.nft' && exec timeout 20 '$CHECK' -B '$BASELINE' --output-format json" \
+		>"$OUT" 2>"$ERR"
+	RC=$?
+}
+if $ROOTLY && [ -x /usr/sbin/nft ] && unshare -n true 2>/dev/null; then
+	nft_ns nft-inet 'table inet filter {
+	chain input {
+		type filter hook input priority 0; policy drop;
+		tcp dport 22 accept
+	}
+}'
+	controls_are "loaded ruleset: inet input policy drop" PASS OK LNX-008
+	assert "loaded ruleset: stderr empty" stderr_empty
+	nft_ns nft-both 'table ip f {
+	chain i {
+		type filter hook input priority 0; policy drop;
+	}
+}
+table ip6 f {
+	chain i {
+		type filter hook input priority 0; policy drop;
+	}
+}'
+	controls_are "loaded ruleset: ip and ip6 input policy drop" PASS OK LNX-008
+	nft_ns nft-v4only 'table ip f {
+	chain i {
+		type filter hook input priority 0; policy drop;
+	}
+}'
+	controls_are "loaded ruleset: only IPv4 drops (IPv6 open)" FAIL CRITICAL LNX-008
+	nft_ns nft-accept 'table inet filter {
+	chain input {
+		type filter hook input priority 0; policy accept;
+	}
+}'
+	controls_are "loaded ruleset: input policy accept" FAIL CRITICAL LNX-008
+	nft_ns nft-empty ''
+	controls_are "loaded ruleset: nothing loaded" FAIL CRITICAL LNX-008
+else
+	for i in 1 2 3 4 5 6; do
+		skip "the loaded-ruleset tests need root, /usr/sbin/nft (nftables) and unshare"
 	done
 fi
 
