@@ -1934,6 +1934,194 @@ gather_firewall(struct facts *f)
 	}
 }
 
+/* ---- updates, reboot, integrity, anti-malware ------------------------------------------ */
+
+/*
+ * The age of path's mtime in whole days (hours when hours) in *age_out, and
+ * in fact unless fact is NULL. 0, 1 when path does not exist, -1 when it
+ * cannot be examined (the fact's error set).
+ */
+static int
+mtime_age(struct facts *f, const struct run *run, const char *fact, const char *path, bool hours,
+	  long long *age_out)
+{
+	char why[HOSTFS_WHY_MAX] = "";
+	struct stat st;
+	enum hostfs_result r = hostfs_stat(path, &st, why);
+	long long age;
+
+	if (r != HOSTFS_OK) {
+		if (fact)
+			read_error(f, fact, path, r, why);
+		return r == HOSTFS_ABSENT ? 1 : -1;
+	}
+	age = now_seconds(run) - (long long)st.st_mtime;
+	if (age < 0)
+		age = 0;
+	*age_out = age / (hours ? 3600 : 86400);
+	if (fact)
+		facts_set_int(f, fact, *age_out);
+	return 0;
+}
+
+/* The value of an apt.conf setting such as APT::Periodic::Unattended-Upgrade "1"; the last file wins. */
+static void
+apt_conf_cb(const char *text, const char *name, void *ctx)
+{
+	struct conf_key *k = ctx;
+	const char *p = text;
+	size_t kl = strlen(k->key);
+
+	(void)name;
+	while ((p = strstr(p, k->key)) != NULL) {
+		const char *q = p + kl;
+
+		while (isblank((unsigned char)*q))
+			q++;
+		if (*q == '"') {
+			long long x;
+			char num[16];
+			size_t n = strcspn(q + 1, "\"");
+
+			snprintf(num, sizeof(num), "%.*s", (int)(n < 15 ? n : 15), q + 1);
+			if (parse_ll(num, &x))
+				k->value = x;
+			else if (strcmp(num, "always") == 0 || strcmp(num, "true") == 0)
+				k->value = 1;
+		}
+		p = q;
+	}
+}
+
+/*
+ * LNX-003: host.apt_periodic_update and host.apt_periodic_unattended (the
+ * APT::Periodic settings of /etc/apt/apt.conf.d, in days, 0 = off),
+ * host.unattended_upgrades_installed, host.apt_daily_upgrade_timer (the
+ * timer enabled: its link in timers.target.wants), host.apt_update_age_hours
+ * (update-success-stamp).
+ */
+static void
+gather_autoupdates(struct facts *f, const struct run *run)
+{
+	struct conf_key upd = { "APT::Periodic::Update-Package-Lists", 0 },
+			unat = { "APT::Periodic::Unattended-Upgrade", 0 };
+	char why[HOSTFS_WHY_MAX];
+	struct stat st;
+	long long age;
+	enum hostfs_result r;
+
+	if (each_config(f, "host.apt_periodic_update", "/etc/apt/apt.conf", "/etc/apt/apt.conf.d", NULL,
+			apt_conf_cb, &upd) == 0)
+		facts_set_int(f, "host.apt_periodic_update", upd.value);
+	if (each_config(f, "host.apt_periodic_unattended", "/etc/apt/apt.conf", "/etc/apt/apt.conf.d", NULL,
+			apt_conf_cb, &unat) == 0)
+		facts_set_int(f, "host.apt_periodic_unattended", unat.value);
+	r = hostfs_stat("/usr/bin/unattended-upgrade", &st, why);
+	if (r == HOSTFS_OK || r == HOSTFS_ABSENT)
+		facts_set_bool(f, "host.unattended_upgrades_installed", r == HOSTFS_OK);
+	else
+		read_error(f, "host.unattended_upgrades_installed", "/usr/bin/unattended-upgrade", r, why);
+	r = hostfs_lstat("/etc/systemd/system/timers.target.wants/apt-daily-upgrade.timer", &st, why);
+	if (r == HOSTFS_OK || r == HOSTFS_ABSENT)
+		facts_set_bool(f, "host.apt_daily_upgrade_timer", r == HOSTFS_OK);
+	else
+		read_error(f, "host.apt_daily_upgrade_timer",
+			   "/etc/systemd/system/timers.target.wants/apt-daily-upgrade.timer", r, why);
+	if (mtime_age(f, run, NULL, "/var/lib/apt/periodic/update-success-stamp", true, &age) == 0)
+		facts_set_int(f, "host.apt_update_age_hours", age);
+	else
+		facts_set_error(f, "host.apt_update_age_hours",
+				"/var/lib/apt/periodic/update-success-stamp: no successful periodic update yet");
+}
+
+/*
+ * LNX-004: host.reboot_pending_days: days since /run/reboot-required was
+ * written (Debian's and Ubuntu's flag after a kernel or library update), or
+ * since the newest kernel in /boot was installed when it is newer than the
+ * running one (/proc/sys/kernel/osrelease); 0 when nothing waits.
+ */
+static void
+gather_reboot(struct facts *f, const struct run *run)
+{
+	char why[HOSTFS_WHY_MAX] = "", **names = NULL, *running, best[128] = "";
+	size_t nn = 0, k;
+	long long age = 0, days = 0;
+	int rc = mtime_age(f, run, NULL, "/run/reboot-required", false, &age);
+
+	if (rc == -1) {
+		facts_set_error(f, "host.reboot_pending_days", "/run/reboot-required cannot be examined");
+		return;
+	}
+	if (rc == 0)
+		days = age;
+	if (!(running = read_value(f, "host.reboot_pending_days", "/proc/sys/kernel/osrelease")))
+		return;
+	if (hostfs_list("/boot", "vmlinuz-*", &names, &nn, why) == HOSTFS_OK) {
+		for (k = 0; k < nn; k++)
+			if (!best[0] || version_cmp(names[k] + 8, best) > 0)
+				snprintf(best, sizeof(best), "%s", names[k] + 8);
+		if (best[0] && version_cmp(best, running) > 0) {
+			char path[160];
+
+			snprintf(path, sizeof(path), "/boot/vmlinuz-%s", best);
+			if (mtime_age(f, run, NULL, path, false, &age) == 0 && age > days)
+				days = age > 0 ? age : 1;
+			else if (days == 0)
+				days = 1;
+		}
+		hostfs_names_free(names, nn);
+	}
+	free(running);
+	facts_set_int(f, "host.reboot_pending_days", days);
+}
+
+/*
+ * LNX-020: host.fim_installed (AIDE: /usr/bin/aide), host.fim_database
+ * (/var/lib/aide/aide.db exists), host.fim_scheduled (dailyaidecheck.timer
+ * enabled, or /etc/cron.daily/aide), host.fim_last_check_days (the newest of
+ * /var/log/aide/aide.log and /var/lib/aide/aide.db.new).
+ */
+static void
+gather_fim(struct facts *f, const struct run *run)
+{
+	char why[HOSTFS_WHY_MAX];
+	struct stat st;
+	long long a1 = -1, a2 = -1;
+
+	facts_set_bool(f, "host.fim_installed", hostfs_stat("/usr/bin/aide", &st, why) == HOSTFS_OK);
+	facts_set_bool(f, "host.fim_database", hostfs_stat("/var/lib/aide/aide.db", &st, why) == HOSTFS_OK);
+	facts_set_bool(f, "host.fim_scheduled",
+		       hostfs_lstat("/etc/systemd/system/timers.target.wants/dailyaidecheck.timer", &st,
+				    why) == HOSTFS_OK ||
+			       hostfs_stat("/etc/cron.daily/aide", &st, why) == HOSTFS_OK);
+	if (mtime_age(f, run, NULL, "/var/log/aide/aide.log", false, &a1) != 0)
+		a1 = -1;
+	if (mtime_age(f, run, NULL, "/var/lib/aide/aide.db.new", false, &a2) != 0)
+		a2 = -1;
+	if (a1 < 0 && a2 < 0)
+		facts_set_error(f, "host.fim_last_check_days",
+				"no AIDE check has run (/var/log/aide/aide.log, /var/lib/aide/aide.db.new)");
+	else
+		facts_set_int(f, "host.fim_last_check_days", a1 < 0 ? a2 : a2 < 0 ? a1 : a1 < a2 ? a1 : a2);
+}
+
+/*
+ * LNX-021: the anti-malware agent is host.running (the rule's list); for
+ * ClamAV host.av_signatures_age_days from /var/lib/clamav/daily.{cld,cvd}.
+ */
+static void
+gather_av(struct facts *f, const struct run *run)
+{
+	long long age;
+
+	if (mtime_age(f, run, NULL, "/var/lib/clamav/daily.cld", false, &age) == 0 ||
+	    mtime_age(f, run, NULL, "/var/lib/clamav/daily.cvd", false, &age) == 0)
+		facts_set_int(f, "host.av_signatures_age_days", age);
+	else
+		facts_set_error(f, "host.av_signatures_age_days",
+				"no ClamAV signatures (/var/lib/clamav/daily.cld or daily.cvd)");
+}
+
 /* ---- main ------------------------------------------------------------------------ */
 
 /* The host's name for the first line: --host-name, else /etc/hostname of the tree, else uname. */
@@ -1983,6 +2171,10 @@ gather(struct facts *f, const struct run *run)
 	gather_sudo(f);
 	gather_snmpd(f);
 	gather_firewall(f);
+	gather_autoupdates(f, run);
+	gather_reboot(f, run);
+	gather_fim(f, run);
+	gather_av(f, run);
 }
 
 int
