@@ -2122,6 +2122,279 @@ gather_av(struct facts *f, const struct run *run)
 				"no ClamAV signatures (/var/lib/clamav/daily.cld or daily.cvd)");
 }
 
+/* ---- audit, retention, forwarding queues --------------------------------------------- */
+
+struct audit_rules {
+	char *watched[LIST_MAX];
+	size_t n;
+};
+
+/* "-w /etc/passwd -p wa -k identity" lines of audit rules files */
+static void
+audit_rules_cb(const char *text, const char *name, void *ctx)
+{
+	struct audit_rules *a = ctx;
+	const char *p = text;
+
+	(void)name;
+	while (*p) {
+		const char *nl = strchr(p, '\n'), *end = nl ? nl : p + strlen(p);
+		char line[1024], path[512];
+		size_t k;
+
+		snprintf(line, sizeof(line), "%.*s", (int)(end - p), p);
+		p = nl ? nl + 1 : end;
+		if (sscanf(line, " -w %511s", path) != 1)
+			continue;
+		for (k = 0; k < a->n && strcmp(a->watched[k], path) != 0; k++)
+			;
+		if (k == a->n && a->n < LIST_MAX)
+			a->watched[a->n++] = xstrdup(path);
+	}
+}
+
+/* A "key = value" of auditd.conf (lower-cased value), or NULL; malloc'd. */
+static char *
+auditd_value(const char *text, const char *key)
+{
+	const char *p = text;
+	size_t kl = strlen(key);
+
+	while (*p) {
+		const char *nl = strchr(p, '\n'), *end = nl ? nl : p + strlen(p), *q = p;
+
+		while (q < end && isblank((unsigned char)*q))
+			q++;
+		if ((size_t)(end - q) > kl && strncasecmp(q, key, kl) == 0 &&
+		    (isblank((unsigned char)q[kl]) || q[kl] == '=')) {
+			const char *v = q + kl;
+			char *out;
+			size_t n, i;
+
+			while (v < end && (isblank((unsigned char)*v) || *v == '='))
+				v++;
+			n = (size_t)(end - v);
+			while (n && isspace((unsigned char)v[n - 1]))
+				n--;
+			out = xstrndup(v, n);
+			for (i = 0; out[i]; i++)
+				out[i] = (char)tolower((unsigned char)out[i]);
+			return out;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return NULL;
+}
+
+/*
+ * LOG-004: host.audit_watched (paths with a -w rule in /etc/audit/rules.d
+ * and audit.rules: what augenrules loads at boot; the loaded rules need
+ * auditctl and root), host.auditd_max_log_file_action and
+ * host.auditd_space_left_action from /etc/audit/auditd.conf.
+ */
+static void
+gather_audit(struct facts *f)
+{
+	struct audit_rules a;
+	char why[HOSTFS_WHY_MAX] = "", *text, *v;
+	size_t len;
+	enum hostfs_result r;
+
+	memset(&a, 0, sizeof(a));
+	if (each_config(f, "host.audit_watched", "/etc/audit/audit.rules", "/etc/audit/rules.d", "*.rules",
+			audit_rules_cb, &a) == 0)
+		facts_set_list(f, "host.audit_watched", (const char *const *)a.watched, a.n);
+	free_list(a.watched, a.n);
+	r = hostfs_read("/etc/audit/auditd.conf", SMALL_FILE_MAX, &text, &len, why);
+	if (r != HOSTFS_OK) {
+		read_error(f, "host.auditd_max_log_file_action", "/etc/audit/auditd.conf", r, why);
+		read_error(f, "host.auditd_space_left_action", "/etc/audit/auditd.conf", r, why);
+		return;
+	}
+	if ((v = auditd_value(text, "max_log_file_action")) != NULL)
+		facts_set_str(f, "host.auditd_max_log_file_action", v);
+	else
+		facts_set_str(f, "host.auditd_max_log_file_action", "rotate");	/* auditd's default */
+	free(v);
+	if ((v = auditd_value(text, "space_left_action")) != NULL)
+		facts_set_str(f, "host.auditd_space_left_action", v);
+	else
+		facts_set_str(f, "host.auditd_space_left_action", "ignore");	/* auditd's default */
+	free(v);
+	free(text);
+}
+
+/* A logrotate stanza's retention in days: rotate N times the period (daily 1, weekly 7, monthly 30, yearly 365). */
+struct rotate {
+	long long days;		/* the smallest over the stanzas that name a watched log; -1 none */
+	long long def_period, def_rotate;
+};
+
+static void
+logrotate_cb(const char *text, const char *name, void *ctx)
+{
+	static const char *const logs[] = { "/var/log/syslog", "/var/log/auth.log", "/var/log/messages" };
+	struct rotate *ro = ctx;
+	const char *p = text;
+	bool in = false, watched = false;
+	long long period = ro->def_period, rotate = ro->def_rotate;
+
+	(void)name;
+	while (*p) {
+		const char *nl = strchr(p, '\n'), *end = nl ? nl : p + strlen(p), *q = p;
+		char line[1024], w[64];
+		long long x;
+		size_t k;
+
+		snprintf(line, sizeof(line), "%.*s", (int)(end - p), p);
+		p = nl ? nl + 1 : end;
+		q = line;
+		while (isblank((unsigned char)*q))
+			q++;
+		if (*q == '#' || !*q)
+			continue;
+		if (strchr(q, '{')) {
+			/* the stanza's files: on this line and on the lines since the last '}' */
+			in = true;
+			period = ro->def_period;
+			rotate = ro->def_rotate;
+			for (k = 0; k < NELEM(logs); k++)
+				watched |= strstr(q, logs[k]) != NULL;
+			continue;
+		}
+		if (!in) {
+			for (k = 0; k < NELEM(logs); k++)
+				watched |= strstr(q, logs[k]) != NULL;
+			if (*q == '/')
+				continue;	/* a file name, not a global directive */
+		}
+		if (sscanf(q, "%63s", w) != 1)
+			continue;
+		if (strcmp(w, "}") == 0) {
+			if (in && watched) {
+				long long d = period * rotate;
+
+				if (ro->days < 0 || d < ro->days)
+					ro->days = d;
+			}
+			in = false;
+			watched = false;
+			continue;
+		}
+		x = strcmp(w, "daily") == 0 ? 1 : strcmp(w, "weekly") == 0 ? 7 : strcmp(w, "monthly") == 0 ? 30
+		    : strcmp(w, "yearly") == 0 ? 365 : 0;
+		if (x) {
+			if (in)
+				period = x;
+			else
+				ro->def_period = x;
+			continue;
+		}
+		if (strcmp(w, "rotate") == 0 && sscanf(q, "rotate %lld", &x) == 1) {
+			if (in)
+				rotate = x;
+			else
+				ro->def_rotate = x;
+		}
+	}
+}
+
+/* journald's MaxRetentionSec= in days (its units: s, min, h, day, week, month, year); -1 when unset. */
+static void
+journald_retention_cb(const char *text, const char *name, void *ctx)
+{
+	long long *days = ctx;
+	const char *p = strstr(text, "MaxRetentionSec=");
+
+	(void)name;
+	while (p) {
+		const char *v = p + 16;
+		char unit[16] = "";
+		long long x;
+		int n = 0;
+
+		if ((p == text || p[-1] == '\n') && sscanf(v, "%lld%n", &x, &n) == 1) {
+			sscanf(v + n, "%15[a-z]", unit);
+			if (x == 0)
+				*days = -1;	/* 0: no limit by time */
+			else if (!*unit || strcmp(unit, "s") == 0)
+				*days = x / 86400;
+			else if (strcmp(unit, "min") == 0 || strcmp(unit, "m") == 0)
+				*days = x / 1440;
+			else if (strcmp(unit, "h") == 0)
+				*days = x / 24;
+			else if (strcmp(unit, "d") == 0 || strcmp(unit, "day") == 0)
+				*days = x;
+			else if (strcmp(unit, "week") == 0 || strcmp(unit, "w") == 0)
+				*days = x * 7;
+			else if (strcmp(unit, "month") == 0)
+				*days = x * 30;
+			else if (strcmp(unit, "year") == 0 || strcmp(unit, "y") == 0)
+				*days = x * 365;
+		}
+		p = strstr(v, "MaxRetentionSec=");
+	}
+}
+
+/*
+ * LOG-005: host.log_retention_days: the shortest retention logrotate gives
+ * /var/log/syslog, auth.log or messages (rotate N x period, from
+ * logrotate.conf and logrotate.d; defaults from logrotate.conf's global
+ * lines; 36500 when none of them is rotated); journald's MaxRetentionSec
+ * (host.journal_retention_days, 36500 when unlimited).
+ */
+static void
+gather_retention(struct facts *f)
+{
+	struct rotate ro = { -1, 7, 4 };
+	long long jdays = -1;
+
+	if (each_config(f, "host.log_retention_days", "/etc/logrotate.conf", "/etc/logrotate.d", NULL,
+			logrotate_cb, &ro) == 0) {
+		/* not rotated at all: kept until the disk fills (LOG-006 watches that) */
+		facts_set_int(f, "host.log_retention_days", ro.days < 0 ? 36500 : ro.days);
+	}
+	if (each_config(f, "host.journal_retention_days", "/etc/systemd/journald.conf",
+			"/etc/systemd/journald.conf.d", "*.conf", journald_retention_cb, &jdays) == 0)
+		facts_set_int(f, "host.journal_retention_days", jdays < 0 ? 36500 : jdays);
+}
+
+/*
+ * LOG-003: host.log_queue_oldest_minutes (the oldest file of rsyslog's
+ * disk-assisted queues in /var/spool/rsyslog, 0 when empty) and
+ * host.log_queue_bytes (their size).
+ */
+static void
+gather_logqueue(struct facts *f, const struct run *run)
+{
+	char why[HOSTFS_WHY_MAX] = "", **names = NULL;
+	size_t nn = 0, k;
+	long long oldest = 0, bytes = 0;
+	enum hostfs_result r = hostfs_list("/var/spool/rsyslog", NULL, &names, &nn, why);
+
+	if (r != HOSTFS_OK && r != HOSTFS_ABSENT) {
+		read_error(f, "host.log_queue_oldest_minutes", "/var/spool/rsyslog", r, why);
+		read_error(f, "host.log_queue_bytes", "/var/spool/rsyslog", r, why);
+		return;
+	}
+	for (k = 0; k < nn; k++) {
+		char *p = xasprintf("/var/spool/rsyslog/%s", names[k]);
+		struct stat st;
+
+		if (hostfs_stat(p, &st, why) == HOSTFS_OK && S_ISREG(st.st_mode)) {
+			long long age = (now_seconds(run) - (long long)st.st_mtime) / 60;
+
+			bytes += (long long)st.st_size;
+			if (age > oldest)
+				oldest = age;
+		}
+		free(p);
+	}
+	hostfs_names_free(names, nn);
+	facts_set_int(f, "host.log_queue_oldest_minutes", oldest);
+	facts_set_int(f, "host.log_queue_bytes", bytes);
+}
+
 /* ---- main ------------------------------------------------------------------------ */
 
 /* The host's name for the first line: --host-name, else /etc/hostname of the tree, else uname. */
@@ -2175,6 +2448,9 @@ gather(struct facts *f, const struct run *run)
 	gather_reboot(f, run);
 	gather_fim(f, run);
 	gather_av(f, run);
+	gather_audit(f);
+	gather_retention(f);
+	gather_logqueue(f, run);
 }
 
 int

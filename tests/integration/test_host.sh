@@ -22,8 +22,8 @@ export CB_TODAY=2026-11-28
 . tests/integration/lib.sh
 
 FIX=tests/fixtures/host
-ALL_BASIS=(LNX-001 LNX-003 LNX-004 LNX-008 LNX-011 LNX-012 LNX-013 LNX-016 LNX-017 LNX-018 LNX-019 LOG-001 LOG-002 LOG-006 BAK-001 BAK-002 BAK-004)
-ALL_UDVIDET=("${ALL_BASIS[@]}" LNX-009 LNX-014 LNX-015 LNX-020 LNX-021 BAK-003)
+ALL_BASIS=(LNX-001 LNX-003 LNX-004 LNX-008 LNX-011 LNX-012 LNX-013 LNX-016 LNX-017 LNX-018 LNX-019 LOG-001 LOG-002 LOG-003 LOG-005 LOG-006 BAK-001 BAK-002 BAK-004)
+ALL_UDVIDET=("${ALL_BASIS[@]}" LNX-009 LNX-014 LNX-015 LNX-020 LNX-021 LOG-004 BAK-003)
 # the fixture's own approved listeners and time servers, for LNX-009 and LNX-012
 TAILORING=$FIX/tailoring-listeners.json
 ROOTLY=true
@@ -52,6 +52,7 @@ tree() {
 		;;
 	noncompliant)
 		chmod 0644 "$d/etc/shadow" "$d"/etc/ssh/ssh_host_*_key
+		touch -d '2026-11-28 10:00 UTC' "$d/var/spool/rsyslog/fwdq.00000001"
 		touch -d '2026-10-01 08:00 UTC' "$d/var/lib/apt/periodic/update-success-stamp" \
 			"$d/run/reboot-required" "$d/boot/vmlinuz-5.10.0-30-amd64"
 		;;
@@ -78,6 +79,8 @@ assert "compliant: BAK-001 reads the marker's age (02:10Z to noon: 9 hours)" \
 run compliant-tailored --root "$C" -P udvidet --tailoring "$TAILORING" --output-format json
 controls_are "compliant, with the approved listeners and time servers" PASS OK LNX-009 LNX-012
 assert "compliant, tailored: exit 0" rc_is 0
+assert "compliant: LOG-005 takes the rsyslog stanza's daily x 30, not the defaults" \
+	grep -q 'host.log_retention_days=30; host.journal_retention_days=36500' "$OUT"
 assert "compliant: LOG-002 reads the multi-line omfwd action and sees the TLS session to 6514" \
 	grep -q 'host.log_forward_targets=tcp:logs.kommune.example:6514; host.log_forward_connected=true' "$OUT"
 
@@ -88,7 +91,11 @@ run noncompliant-json --root "$N" -P udvidet --output-format json
 assert "non-compliant: exit 2" rc_is 2
 assert "non-compliant: stderr empty" stderr_empty
 controls_are "non-compliant" FAIL CRITICAL LNX-001 LNX-004 LNX-008 LNX-011 LNX-012 LNX-017 LOG-001 LOG-002 BAK-001
-controls_are "non-compliant" FAIL WARNING LNX-003 LNX-016 LNX-018 LNX-020 LNX-021
+controls_are "non-compliant" FAIL WARNING LNX-003 LNX-016 LNX-018 LNX-020 LNX-021 LOG-003 LOG-004 LOG-005
+assert "non-compliant: LOG-005 computes weekly x 4 = 28 days, and journald's 1week" \
+	grep -q 'host.log_retention_days=28; host.journal_retention_days=7' "$OUT"
+assert "non-compliant: LOG-003 sees a queue file 2 hours old" \
+	grep -q 'host.log_queue_oldest_minutes=120' "$OUT"
 assert "non-compliant: LNX-004 counts from /run/reboot-required (58 days)" \
 	grep -q 'host.reboot_pending_days=58' "$OUT"
 assert "non-compliant: LNX-018 names the NOPASSWD group (a continued line) and the !authenticate user" \
@@ -112,9 +119,9 @@ assert "non-compliant: LNX-019 names /etc/shadow 0644" grep -q '/etc/shadow 0644
 assert "non-compliant: LNX-015 names the unconfined profile" grep -q 'cupsd (unconfined)' "$OUT"
 run noncompliant --root "$N" -P udvidet
 assert "non-compliant: first line names a critical failure first" \
-	line1_is "BASELINE CRITICAL - host old-01.kommune.example ($N): 21 of 23 controls failed (9 critical, 12 warning): BAK-001 "
+	line1_is "BASELINE CRITICAL - host old-01.kommune.example ($N): 24 of 26 controls failed (9 critical, 15 warning): BAK-001 "
 assert "non-compliant: the critical lines come before the warning lines" \
-	bash -c "awk '/^\\[(CRITICAL|WARNING)\\]/ { print \$1 }' '$OUT' | tr '\\n' ' ' | grep -qx '\\(\\[CRITICAL\\] \\)\\{9\\}\\(\\[WARNING\\] \\)\\{12\\}'"
+	bash -c "awk '/^\\[(CRITICAL|WARNING)\\]/ { print \$1 }' '$OUT' | tr '\\n' ' ' | grep -qx '\\(\\[CRITICAL\\] \\)\\{9\\}\\(\\[WARNING\\] \\)\\{15\\}'"
 # a week before the end of Debian 11's support: warning, not critical
 CB_TODAY=2026-08-24 run noncompliant-soon --root "$N" --output-format json
 controls_are "Debian 11 a week before its end of support" FAIL WARNING LNX-001
@@ -137,7 +144,7 @@ if $ROOTLY && command -v setpriv >/dev/null 2>&1; then
 	assert "unprivileged: exit 3 (never OK on what it could not read)" rc_is 3
 	assert "unprivileged: stderr empty" stderr_empty
 	controls_are "unprivileged" ERROR UNKNOWN LNX-015 LNX-017 LNX-018
-	controls_are "unprivileged (readable by anyone)" PASS OK LNX-001 LNX-003 LNX-004 LNX-008 LNX-009 LNX-011 LNX-012 LNX-013 LNX-014 LNX-016 LNX-019 LNX-020 LNX-021 LOG-001 LOG-002 LOG-006 BAK-001 BAK-002 BAK-003 BAK-004
+	controls_are "unprivileged (readable by anyone)" PASS OK LNX-001 LNX-003 LNX-004 LNX-008 LNX-009 LNX-011 LNX-012 LNX-013 LNX-014 LNX-016 LNX-019 LNX-020 LNX-021 LOG-001 LOG-002 LOG-003 LOG-004 LOG-005 LOG-006 BAK-001 BAK-002 BAK-003 BAK-004
 	assert "unprivileged: LNX-017 says it needs read access to /etc/shadow" \
 		grep -q 'needs read access to /etc/shadow' "$OUT"
 	assert "unprivileged: LNX-018 says it needs read access to /etc/sudoers" \
@@ -157,7 +164,7 @@ if $ROOTLY && command -v setpriv >/dev/null 2>&1; then
 		bash -c "! grep -q '\"id\":\"LNX-017\",[^}]*\"result\":\"PASS\"' '$OUT'"
 	assert "unprivileged, this machine: stderr empty" stderr_empty
 else
-	for i in $(seq 31); do
+	for i in $(seq 34); do
 		skip "unprivileged runs need root and setpriv to drop to nobody"
 	done
 fi
