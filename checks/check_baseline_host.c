@@ -967,6 +967,37 @@ gather_backups(struct facts *f, const struct run *run)
 /* ---- listeners ---------------------------------------------------------------------- */
 
 /*
+ * /proc/net/{tcp,tcp6,udp,udp6}, read once per run (two gatherers use them,
+ * and the kernel walks its whole socket table for each read). A copy the
+ * caller frees, as hostfs_read() gives.
+ */
+static enum hostfs_result
+read_net_table(const char *path, char **data, size_t *len, char *why)
+{
+	static struct {
+		const char *path;
+		enum hostfs_result r;
+		char *data, why[HOSTFS_WHY_MAX];
+		size_t len;
+	} cache[4];
+	size_t i;
+
+	for (i = 0; i < NELEM(cache) && cache[i].path; i++)
+		if (strcmp(cache[i].path, path) == 0)
+			break;
+	if (i == NELEM(cache))
+		return hostfs_read(path, 16 * 1024 * 1024, data, len, why);
+	if (!cache[i].path) {
+		cache[i].path = path;
+		cache[i].r = hostfs_read(path, 16 * 1024 * 1024, &cache[i].data, &cache[i].len, cache[i].why);
+	}
+	snprintf(why, HOSTFS_WHY_MAX, "%s", cache[i].why);
+	*data = cache[i].r == HOSTFS_OK ? xstrdup(cache[i].data) : NULL;
+	*len = cache[i].len;
+	return cache[i].r;
+}
+
+/*
  * host.listeners: "tcp/22", "udp/123" for each socket of /proc/net/{tcp,tcp6,
  * udp,udp6} that listens (TCP state 0A; UDP unconnected, 07) on an address
  * other than loopback, sorted, without repeats.
@@ -987,7 +1018,7 @@ gather_listeners(struct facts *f)
 	for (i = 0; i < NELEM(tabs); i++) {
 		char why[HOSTFS_WHY_MAX] = "", *text, *line, *save = NULL;
 		size_t len;
-		enum hostfs_result r = hostfs_read(tabs[i].path, 16 * 1024 * 1024, &text, &len, why);
+		enum hostfs_result r = read_net_table(tabs[i].path, &text, &len, why);
 
 		if (r == HOSTFS_ABSENT && tabs[i].v6)
 			continue;	/* a kernel without IPv6 */
@@ -1336,7 +1367,7 @@ gather_logforward(struct facts *f)
 	for (i = 0; i < NELEM(tabs) && any_tcp && !connected; i++) {
 		char why[HOSTFS_WHY_MAX] = "", *text, *line, *save = NULL;
 		size_t len;
-		enum hostfs_result r = hostfs_read(tabs[i], 16 * 1024 * 1024, &text, &len, why);
+		enum hostfs_result r = read_net_table(tabs[i], &text, &len, why);
 
 		if (r == HOSTFS_ABSENT && i == 1)
 			continue;

@@ -164,8 +164,12 @@ hostfs_read(const char *path, size_t max, char **data, size_t *len, char *why)
 		snprintf(why, HOSTFS_WHY_MAX, "larger than %zu bytes", max);
 		return HOSTFS_ERROR;
 	}
-	/* /proc and /sys say size 0: read to the end, up to the cap */
-	alloc = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
+	/*
+	 * /proc and /sys say size 0: read to the end, up to the cap, in large
+	 * reads (a seq_file such as /proc/net/tcp walks its table again from
+	 * the start for each read, so few large reads cost far less)
+	 */
+	alloc = st.st_size > 0 ? (size_t)st.st_size + 1 : 256 * 1024;
 	if (alloc > max + 1)
 		alloc = max + 1;
 	buf = xmalloc(alloc + 1);
