@@ -116,10 +116,12 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/share/icinga2/include/plugins-contrib.d $(DESTDIR)/etc/nagios-plugins/config
 	install -m 0644 dist/icinga2/cyberbaseline.conf $(DESTDIR)$(PREFIX)/share/icinga2/include/plugins-contrib.d/
 	install -m 0644 dist/nagios/cyberbaseline.cfg $(DESTDIR)/etc/nagios-plugins/config/
+	install -d $(DESTDIR)$(PREFIX)/share/doc/cyberbaseline/examples
+	install -m 0644 dist/nagios/nrpe-cyberbaseline.cfg $(DESTDIR)$(PREFIX)/share/doc/cyberbaseline/examples/
 
 uninstall:
 	rm -f $(patsubst $(BUILD)/%,$(DESTDIR)$(PLUGINDIR)/%,$(CHECKS)) $(DESTDIR)$(BINDIR)/cyberbaseline
-	rm -rf $(DESTDIR)$(DATADIR)
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(PREFIX)/share/doc/cyberbaseline/examples
 
 clean:
 	rm -rf build

@@ -2511,9 +2511,20 @@ main(int argc, char **argv)
 	memset(&run, 0, sizeof(run));
 	facts_init(&f);
 	report_init(&r, "host", "check_baseline_host");
-	if (opts_parse(&o, argc, argv, &ext, &r) == 0 && run_load(&run, &o, "host", &r) == 0) {
-		free(r.target);
-		r.target = xstrdup(t.root ? t.root : "localhost");
+	if (opts_parse(&o, argc, argv, &ext, &r) == 0) {
+		char name[256];
+
+		/* the target for every line, a fatal one too; refined below under --root */
+		if (o.host_name)
+			r.target = xstrdup(o.host_name);
+		else if (t.root)
+			r.target = xstrdup(t.root);
+		else if (gethostname(name, sizeof(name)) == 0 && (name[sizeof(name) - 1] = '\0', *name))
+			r.target = xstrdup(name);
+		else
+			r.target = xstrdup("localhost");
+	}
+	if (r.target && run_load(&run, &o, "host", &r) == 0) {
 		if (hostfs_init(t.root, &e) == -1) {
 			report_fatal(&r, STATE_UNKNOWN, "%s", e.msg);
 		} else {

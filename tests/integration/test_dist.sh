@@ -10,7 +10,7 @@
 # dist/nagios/cyberbaseline.cfg and the service example from its comment; then
 # the daemon runs one forced check through the stub.
 #
-# Every check, check_baseline_ssh, check_baseline_tls and check_baseline_snmp:
+# Every check, check_baseline_ssh, _tls, _snmp and _host:
 # with the defaults, with every variable set, and in each example of the dist
 # files. A variable misspelt, or not passed as its option, makes a recorded
 # argv differ.
@@ -51,7 +51,7 @@ group=$(id -gn)
 stubs() {
 	local c
 	mkdir -p "$1/plugins"
-	for c in ssh tls snmp; do
+	for c in ssh tls snmp host; do
 		cat >"$1/plugins/check_baseline_$c" <<-EOF
 		#!/bin/sh
 		out="$1/argv.$c.none" prev=
@@ -133,7 +133,7 @@ example() {
 }
 
 # ---------------------------------------------------------------- Icinga 2
-icinga_tests=19
+icinga_tests=23
 if ! command -v icinga2 >/dev/null 2>&1 || [ ! -e /usr/share/icinga2/include/itl ]; then
 	for _ in $(seq 1 $icinga_tests); do skip "icinga2 not installed (Debian: icinga2-bin icinga2-common)"; done
 else
@@ -153,9 +153,11 @@ else
 		# the examples from the file's own comment, as an operator would paste
 		# them; only their interval is shortened: Icinga's first check of a
 		# service comes at a random time within min(check_interval, 60 s)
-		for rule in baseline-ssh baseline-https baseline-smtp-starttls baseline-snmp; do
+		# baseline-host's command_endpoint names the host's agent, which this
+		# single node does not have: the check runs here instead
+		for rule in baseline-ssh baseline-https baseline-smtp-starttls baseline-snmp baseline-host; do
 			example "$CONF" "apply Service \"$rule\"" ' \*   ' |
-				sed 's/check_interval = .*/check_interval = 1s/'
+				sed 's/check_interval = .*/check_interval = 1s/; /command_endpoint = /d'
 		done
 		cat <<-'EOF'
 		object Host "defaults.example" {
@@ -178,6 +180,7 @@ else
 			vars.baseline_snmp_port = 1161
 			vars.baseline_snmp_credentials = "/etc/icinga2/cyberbaseline/snmp/every-option.example.conf"
 			vars.baseline_snmp_state_dir = "/var/lib/cyberbaseline/snmp-state"
+			vars.baseline_host_root = "/srv/images/every-option"
 			vars.baseline_timeout = 15
 			vars.baseline_timeout_result = "critical"
 			vars.baseline_unreachable_result = "warning"
@@ -197,6 +200,7 @@ else
 			check_command = "dummy"
 			address = "127.0.0.3"
 			vars.os = "Linux"
+			vars.agent_endpoint = true
 		}
 		object Host "www.aarhus.dk" {
 			check_command = "dummy"
@@ -228,6 +232,11 @@ else
 			check_interval = 1s
 			assign where host.name in [ "defaults.example", "v6only.example", "every-option.example" ]
 		}
+		apply Service "host-baseline-test" {
+			check_command = "baseline_host"
+			check_interval = 1s
+			assign where host.name in [ "defaults.example", "every-option.example" ]
+		}
 		EOF
 	} >"$ic/etc/icinga2.conf"
 
@@ -252,6 +261,8 @@ else
 		"30 40" "$(timeouts baseline_tls)"
 	check "Icinga resolves baseline_snmp to -t 10 under a 20 s command timeout" \
 		"10 20" "$(timeouts baseline_snmp)"
+	check "Icinga resolves baseline_host to -t 10 under a 20 s command timeout" \
+		"10 20" "$(timeouts baseline_host)"
 
 	# The validation must be able to fail: a copy without its last brace.
 	sed '$d' "$CONF" | sed '$d' >"$ic/broken.conf"
@@ -308,6 +319,22 @@ else
 	check_argv "the example SNMP apply rule runs baseline_snmp with the host's own credentials file" \
 		snmp sw-core-01.aarhus.dk \
 		"-H 127.0.0.6 --credentials /etc/icinga2/cyberbaseline/snmp/sw-core-01.aarhus.dk.conf --evidence /var/lib/cyberbaseline/evidence-snmp.jsonl --host-name sw-core-01.aarhus.dk --waivers /etc/cyberbaseline/waivers.json -c 75: -t 10"
+	check_argv_host() {	# what, host, expected argv (the host check has no -H)
+		local got
+		got=$(argv_of "$ic" host "$2")
+		if [ -n "$got" ] && [ "$(groups "$3")" = "$(groups "$got")" ]; then
+			ok "$1"
+		else
+			nok "$1" "expected: $3" "actual:   $got"
+		fi
+	}
+	check_argv_host "Icinga runs baseline_host with the defaults: --host-name, -t 10 (no -H)" \
+		defaults.example "--host-name defaults.example -t 10"
+	check_argv_host "Icinga passes every baseline_* and baseline_host_* variable as its option (and no other check's)" \
+		every-option.example "--root /srv/images/every-option $shared"
+	check_argv_host "the example host apply rule runs baseline_host with its variables" \
+		linux.example \
+		"--evidence /var/lib/cyberbaseline/evidence-host.jsonl --host-name linux.example --waivers /etc/cyberbaseline/waivers.json -c 75: -t 10"
 	real_checks "the real checks parse every command line Icinga built" "$ic"
 	grep -qiE 'critical/' "$ic/daemon.log" && grep -iE 'critical/' "$ic/daemon.log" | head -3 | sed 's/^/# /'
 fi
@@ -358,9 +385,10 @@ own_options() {	# check
 }
 own_options tls
 own_options snmp
+own_options host
 
 # ---------------------------------------------------------------- Nagios 4
-nagios_tests=7
+nagios_tests=8
 if ! command -v nagios4 >/dev/null 2>&1; then
 	for _ in $(seq 1 $nagios_tests); do skip "nagios4 not installed (Debian: nagios4-core)"; done
 else
@@ -446,6 +474,15 @@ else
 			hostgroup_name	network-devices
 			alias		Network devices
 		}
+		define command {
+			command_name	check_nrpe
+			command_line	$USER1$/check_nrpe -H $HOSTADDRESS$ -c $ARG1$
+		}
+		define host {
+			use			test-host
+			host_name		localhost
+			address			127.0.0.1
+		}
 		define host {
 			name			test-host
 			register		0
@@ -510,7 +547,8 @@ else
 			"$now" web01.aarhus.dk "baseline-ssh;$now" \
 			"$now" www.aarhus.dk "baseline-https;$now" \
 			"$now" mail.aarhus.dk "baseline-smtp-starttls;$now" \
-			"$now" sw-core-01.aarhus.dk "baseline-snmp;$now" >"$ng/nagios.cmd"
+			"$now" sw-core-01.aarhus.dk "baseline-snmp;$now" \
+			"$now" localhost "baseline-host;$now" >"$ng/nagios.cmd"
 	check "Nagios runs the example service with -H, -p \$ARG1\$, --host-name and \$ARG2\$ split into options" \
 		"-H 127.0.0.1 -p 22 --host-name web01.aarhus.dk --waivers /etc/cyberbaseline/waivers.json --evidence /var/lib/cyberbaseline/evidence-ssh.jsonl" \
 		"$(argv_of "$ng" ssh web01.aarhus.dk)"
@@ -523,7 +561,32 @@ else
 	check "Nagios runs the example SNMP service: check_baseline_snmp -p 161, the host's own --credentials file" \
 		"-H 127.0.0.6 -p 161 --host-name sw-core-01.aarhus.dk --credentials /etc/nagios4/cyberbaseline/snmp/sw-core-01.aarhus.dk.conf --waivers /etc/cyberbaseline/waivers.json --evidence /var/lib/cyberbaseline/evidence-snmp.jsonl" \
 		"$(argv_of "$ng" snmp sw-core-01.aarhus.dk)"
+	check "Nagios runs the example host service on itself: check_baseline_host, --host-name, \$ARG1\$ split into options" \
+		"--host-name localhost --waivers /etc/cyberbaseline/waivers.json --evidence /var/lib/cyberbaseline/evidence-host.jsonl" \
+		"$(argv_of "$ng" host localhost)"
 	real_checks "the real checks parse every command line Nagios built" "$ng"
+fi
+
+# ---------------------------------------------------------------- NRPE
+# The host's NRPE command, as nrpe would run it (split on blanks, no shell),
+# parses with the real check: the line ends at the missing baseline, not at
+# an option.
+nrpe=$ROOT/dist/nagios/nrpe-cyberbaseline.cfg
+line=$(sed -n 's/^command\[baseline_host\]=//p' "$nrpe")
+if [ -z "$line" ]; then
+	nok "dist/nagios/nrpe-cyberbaseline.cfg defines command[baseline_host]"
+elif [ ! -x build/rel/check_baseline_host ]; then
+	skip "the NRPE command line parses (build/rel not built: make)"
+else
+	read -r -a argv <<<"$line"
+	args=()
+	for ((i = 1; i < ${#argv[@]}; i++)); do
+		case ${argv[i]} in --evidence) i=$((i + 1)) ;; *) args+=("${argv[i]}") ;; esac
+	done
+	got=$(timeout 10 build/rel/check_baseline_host "${args[@]}" -B "$dir/missing.json" 2>&1 | head -n 1)
+	check "the NRPE command line (${argv[0]##*/} ...) parses with the real check" \
+		"BASELINE UNKNOWN - host web-01.kommune.example: cannot read baseline '$dir/missing.json': no such file or directory" \
+		"$got"
 fi
 
 echo "1..$n"
