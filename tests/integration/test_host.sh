@@ -130,14 +130,21 @@ controls_are "Debian 11 a week before its end of support" FAIL WARNING LNX-001
 
 if $ROOTLY && command -v setpriv >/dev/null 2>&1; then
 	chmod 0755 "$T"
+	# nobody may not enter the checkout (a fresh clone lives in a 0700
+	# directory): the check and the baseline are copied where it may
+	mkdir -m 0755 "$T/bin"
+	cp "$CHECK" "$T/bin/check_baseline_host"
+	cp "$BASELINE" "$T/bin/baseline.json"
+	chmod 0755 "$T/bin/check_baseline_host"
+	chmod 0644 "$T/bin/baseline.json"
 	# as nobody: /etc/shadow (0640 root:shadow) and the AppArmor profiles (0440) are closed
 	unpriv() {
 		local name=$1
 		shift
 		OUT=$T/$name.out
 		ERR=$T/$name.err
-		setpriv --reuid=65534 --regid=65534 --clear-groups env CB_TODAY="$CB_TODAY" \
-			timeout 20 "$CHECK" -B "$BASELINE" "$@" >"$OUT" 2>"$ERR"
+		(cd / && setpriv --reuid=65534 --regid=65534 --clear-groups env CB_TODAY="$CB_TODAY" \
+			timeout 20 "$T/bin/check_baseline_host" -B "$T/bin/baseline.json" "$@") >"$OUT" 2>"$ERR"
 		RC=$?
 	}
 	unpriv unpriv-json --root "$C" -P udvidet --output-format json
