@@ -2426,6 +2426,342 @@ gather_logqueue(struct facts *f, const struct run *run)
 	facts_set_int(f, "host.log_queue_bytes", bytes);
 }
 
+/* ---- the SSH server's own settings ---------------------------------------------------- */
+
+#define SSHD_FILE_MAX (1024 * 1024)
+#define SSHD_DEPTH_MAX 16
+#define SSHD_OPTS_MAX 4096
+
+struct sshd_opt {
+	char key[40];		/* lower case */
+	char value[256];	/* the arguments, joined by one space */
+	bool in_match;
+};
+
+struct sshd_cfg {
+	struct sshd_opt opts[SSHD_OPTS_MAX];
+	size_t n;
+	const char *stack[SSHD_DEPTH_MAX + 1];	/* the files being read, for loops */
+	size_t depth;
+	char err[ERRMSG_MAX];
+	bool denied;
+};
+
+static void sshd_file(struct sshd_cfg *c, const char *path, bool in_match);
+
+/* Words of a line as sshd splits them: blanks, an optional '=' after the keyword, "quotes". */
+static size_t
+sshd_words(char *line, char **w, size_t max)
+{
+	size_t n = 0;
+	char *p = line;
+
+	while (*p && n < max) {
+		while (*p == ' ' || *p == '\t' || (n == 1 && *p == '=' && w[0]))
+			p++;
+		if (!*p || *p == '#')
+			break;
+		if (*p == '"') {
+			char *e = strchr(p + 1, '"');
+
+			w[n++] = p + 1;
+			if (!e)
+				break;
+			*e = '\0';
+			p = e + 1;
+			continue;
+		}
+		w[n++] = p;
+		while (*p && *p != ' ' && *p != '\t' && !(n == 1 && *p == '='))
+			p++;
+		if (*p)
+			*p++ = '\0';
+	}
+	return n;
+}
+
+/* Include PATTERN...: relative to /etc/ssh, wildcards only in the file name, files in name order. */
+static void
+sshd_include(struct sshd_cfg *c, const char *pattern, bool in_match)
+{
+	char full[512], dir[512], why[HOSTFS_WHY_MAX], **names = NULL;
+	const char *slash, *base;
+	size_t nn = 0, k;
+	enum hostfs_result r;
+
+	snprintf(full, sizeof(full), "%s%s", pattern[0] == '/' ? "" : "/etc/ssh/", pattern);
+	slash = strrchr(full, '/');
+	base = slash + 1;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - full), full);
+	if (strpbrk(dir, "*?[")) {
+		snprintf(c->err, sizeof(c->err), "Include '%.300s': wildcards only in the file name are read",
+			 pattern);
+		return;
+	}
+	if (!strpbrk(base, "*?[")) {
+		sshd_file(c, full, in_match);
+		return;
+	}
+	r = hostfs_list(dir[0] ? dir : "/", base, &names, &nn, why);
+	if (r == HOSTFS_DENIED) {
+		c->denied = true;
+		snprintf(c->err, sizeof(c->err), "needs read access to %.300s", dir);
+	} else if (r != HOSTFS_OK && r != HOSTFS_ABSENT) {
+		snprintf(c->err, sizeof(c->err), "%.300s: %s", dir, hostfs_why(r, why));
+	}
+	for (k = 0; k < nn && !c->err[0]; k++) {
+		char *p = xasprintf("%s/%s", dir, names[k]);
+
+		sshd_file(c, p, in_match);
+		free(p);
+	}
+	hostfs_names_free(names, nn);
+}
+
+/*
+ * One file of sshd's configuration. A Match block lasts to the next Match
+ * or the end of its file; an Included file starts in its includer's state,
+ * and the includer's state comes back after it, as OpenSSH 8.2 and later.
+ */
+static void
+sshd_file(struct sshd_cfg *c, const char *path, bool in_match)
+{
+	char why[HOSTFS_WHY_MAX] = "", *text, *p;
+	size_t len, i, ln = 0;
+	enum hostfs_result r;
+
+	for (i = 0; i < c->depth; i++)
+		if (strcmp(c->stack[i], path) == 0) {
+			snprintf(c->err, sizeof(c->err), "%s: Include loop", path);
+			return;
+		}
+	if (c->depth == SSHD_DEPTH_MAX) {
+		snprintf(c->err, sizeof(c->err), "%s: Include nested deeper than %d", path, SSHD_DEPTH_MAX);
+		return;
+	}
+	r = hostfs_read(path, SSHD_FILE_MAX, &text, &len, why);
+	if (r == HOSTFS_ABSENT && c->depth > 0)
+		return;		/* sshd skips an Include that names no file */
+	if (r != HOSTFS_OK) {
+		c->denied = r == HOSTFS_DENIED;
+		if (c->denied)
+			snprintf(c->err, sizeof(c->err), "needs read access to %s", path);
+		else
+			snprintf(c->err, sizeof(c->err), "%s: %s", path, hostfs_why(r, why));
+		return;
+	}
+	if (memchr(text, '\0', len)) {
+		snprintf(c->err, sizeof(c->err), "%s: not text (a NUL byte)", path);
+		free(text);
+		return;
+	}
+	c->stack[c->depth++] = path;
+	for (p = text; *p && !c->err[0];) {
+		char *nl = strchr(p, '\n'), *w[32];
+		size_t nw, k;
+
+		if (nl)
+			*nl = '\0';
+		ln++;
+		nw = sshd_words(p, w, NELEM(w));
+		p = nl ? nl + 1 : p + strlen(p);
+		if (nw == 0)
+			continue;
+		for (k = 0; w[0][k]; k++)
+			w[0][k] = (char)tolower((unsigned char)w[0][k]);
+		if (strcmp(w[0], "match") == 0) {
+			in_match = !(nw == 2 && strcasecmp(w[1], "all") == 0);
+			continue;
+		}
+		if (strcmp(w[0], "include") == 0) {
+			for (k = 1; k < nw && !c->err[0]; k++)
+				sshd_include(c, w[k], in_match);
+			continue;
+		}
+		if (c->n == SSHD_OPTS_MAX) {
+			snprintf(c->err, sizeof(c->err), "%s: more than %d options", path, SSHD_OPTS_MAX);
+			break;
+		}
+		{
+			struct sshd_opt *o = &c->opts[c->n++];
+			size_t used = 0;
+
+			snprintf(o->key, sizeof(o->key), "%s", w[0]);
+			o->value[0] = '\0';
+			for (k = 1; k < nw && used < sizeof(o->value) - 1; k++)
+				used += (size_t)snprintf(o->value + used, sizeof(o->value) - used, "%s%s",
+							 k > 1 ? " " : "", w[k]);
+			o->in_match = in_match;
+		}
+	}
+	c->depth--;
+	free(text);
+}
+
+/* The effective global value (first wins, as sshd), else dflt; every Match value too into vals. */
+static const char *
+sshd_get(const struct sshd_cfg *c, const char *key, const char *dflt, const char **vals, size_t *nv,
+	 size_t max)
+{
+	const char *global = NULL;
+	size_t i;
+
+	if (nv)
+		*nv = 0;
+	for (i = 0; i < c->n; i++) {
+		if (strcmp(c->opts[i].key, key) != 0)
+			continue;
+		if (!c->opts[i].in_match && !global)
+			global = c->opts[i].value;
+		else if (c->opts[i].in_match && vals && *nv + 1 < max)
+			vals[(*nv)++] = c->opts[i].value;
+	}
+	if (vals)
+		vals[(*nv)++] = global ? global : dflt;
+	return global ? global : dflt;
+}
+
+/* sshd's time format: 60, 30s, 2m, 1h... in seconds; -1 when malformed. */
+static long long
+sshd_seconds(const char *s)
+{
+	long long total = 0;
+
+	if (!*s)
+		return -1;
+	while (*s) {
+		char *end;
+		long long x;
+
+		errno = 0;
+		x = strtoll(s, &end, 10);
+		if (errno || end == s || x < 0)
+			return -1;
+		switch (*end) {
+		case '\0': total += x; s = end; continue;
+		case 's': case 'S': total += x; break;
+		case 'm': case 'M': total += x * 60; break;
+		case 'h': case 'H': total += x * 3600; break;
+		case 'd': case 'D': total += x * 86400; break;
+		case 'w': case 'W': total += x * 604800; break;
+		default: return -1;
+		}
+		s = end + 1;
+	}
+	return total;
+}
+
+/*
+ * LNX-005 to LNX-007 from /etc/ssh/sshd_config and what it Includes, with
+ * OpenSSH 9's defaults for what it does not set:
+ *   host.sshd_permitrootlogin, host.sshd_permitemptypasswords: the global
+ *     value and every value a Match block sets (a list: the worst counts)
+ *   host.sshd_password_login: a password can be used to log in (password or
+ *     keyboard-interactive authentication, global or in a Match block) and
+ *     AuthenticationMethods does not require publickey plus a second method
+ *   host.sshd_maxauthtries, host.sshd_logingracetime (seconds),
+ *   host.sshd_maxstartups_full (the third field of MaxStartups),
+ *   host.sshd_clientaliveinterval, host.sshd_clientalivecountmax,
+ *   host.sshd_loglevel
+ * Applies only where sshd is installed (host.sshd_installed).
+ */
+static void
+gather_sshd(struct facts *f)
+{
+	static const char *const facts_all[] = {
+		"host.sshd_permitrootlogin", "host.sshd_permitemptypasswords", "host.sshd_password_login",
+		"host.sshd_maxauthtries", "host.sshd_logingracetime", "host.sshd_maxstartups_full",
+		"host.sshd_clientaliveinterval", "host.sshd_clientalivecountmax", "host.sshd_loglevel",
+	};
+	const char *vals[64], *v, *am;
+	char why[HOSTFS_WHY_MAX];
+	struct sshd_cfg *c;
+	struct stat st;
+	size_t nv, i;
+	long long x;
+	bool pw = false;
+	enum hostfs_result r = hostfs_stat("/usr/sbin/sshd", &st, why);
+
+	if (r != HOSTFS_OK && r != HOSTFS_ABSENT) {
+		read_error(f, "host.sshd_installed", "/usr/sbin/sshd", r, why);
+		return;
+	}
+	facts_set_bool(f, "host.sshd_installed", r == HOSTFS_OK);
+	if (r != HOSTFS_OK)
+		return;
+	c = xmalloc(sizeof(*c));
+	memset(c, 0, sizeof(*c));
+	sshd_file(c, "/etc/ssh/sshd_config", false);
+	if (c->err[0]) {
+		for (i = 0; i < NELEM(facts_all); i++)
+			facts_set_error(f, facts_all[i], "%s", c->err);
+		free(c);
+		return;
+	}
+	sshd_get(c, "permitrootlogin", "prohibit-password", vals, &nv, NELEM(vals));
+	facts_set_list(f, "host.sshd_permitrootlogin", vals, nv);
+	sshd_get(c, "permitemptypasswords", "no", vals, &nv, NELEM(vals));
+	facts_set_list(f, "host.sshd_permitemptypasswords", vals, nv);
+
+	sshd_get(c, "passwordauthentication", "yes", vals, &nv, NELEM(vals));
+	for (i = 0; i < nv; i++)
+		pw |= strcasecmp(vals[i], "no") != 0;
+	sshd_get(c, "kbdinteractiveauthentication", "yes", vals, &nv, NELEM(vals));
+	for (i = 0; i < nv; i++)
+		pw |= strcasecmp(vals[i], "no") != 0;
+	am = sshd_get(c, "authenticationmethods", "any", NULL, NULL, 0);
+	if (pw && strcmp(am, "any") != 0) {
+		/* every list must hold publickey and a second method */
+		char buf[256], *save = NULL, *list;
+		bool all = true;
+
+		snprintf(buf, sizeof(buf), "%s", am);
+		for (list = strtok_r(buf, " ", &save); list; list = strtok_r(NULL, " ", &save))
+			all &= strstr(list, "publickey") != NULL && strchr(list, ',') != NULL;
+		pw = !all;
+	}
+	facts_set_bool(f, "host.sshd_password_login", pw);
+
+	v = sshd_get(c, "maxauthtries", "6", NULL, NULL, 0);
+	if (parse_ll(v, &x))
+		facts_set_int(f, "host.sshd_maxauthtries", x);
+	else
+		facts_set_error(f, "host.sshd_maxauthtries", "MaxAuthTries '%s': not a number", v);
+	v = sshd_get(c, "logingracetime", "120", NULL, NULL, 0);
+	if ((x = sshd_seconds(v)) >= 0)
+		facts_set_int(f, "host.sshd_logingracetime", x == 0 ? 2147483647 : x);
+	else
+		facts_set_error(f, "host.sshd_logingracetime", "LoginGraceTime '%s': not a time", v);
+	v = sshd_get(c, "maxstartups", "10:30:100", NULL, NULL, 0);
+	{
+		const char *last = strrchr(v, ':');
+
+		if (parse_ll(last ? last + 1 : v, &x))
+			facts_set_int(f, "host.sshd_maxstartups_full", x);
+		else
+			facts_set_error(f, "host.sshd_maxstartups_full", "MaxStartups '%s': not understood", v);
+	}
+	v = sshd_get(c, "clientaliveinterval", "0", NULL, NULL, 0);
+	if ((x = sshd_seconds(v)) >= 0)
+		facts_set_int(f, "host.sshd_clientaliveinterval", x);
+	else
+		facts_set_error(f, "host.sshd_clientaliveinterval", "ClientAliveInterval '%s': not a time", v);
+	v = sshd_get(c, "clientalivecountmax", "3", NULL, NULL, 0);
+	if (parse_ll(v, &x))
+		facts_set_int(f, "host.sshd_clientalivecountmax", x);
+	else
+		facts_set_error(f, "host.sshd_clientalivecountmax", "ClientAliveCountMax '%s': not a number", v);
+	{
+		char lvl[32];
+
+		snprintf(lvl, sizeof(lvl), "%s", sshd_get(c, "loglevel", "INFO", NULL, NULL, 0));
+		for (i = 0; lvl[i]; i++)
+			lvl[i] = (char)toupper((unsigned char)lvl[i]);
+		facts_set_str(f, "host.sshd_loglevel", lvl);
+	}
+	free(c);
+}
+
 /* ---- main ------------------------------------------------------------------------ */
 
 /* The host's name for the first line: --host-name, else /etc/hostname of the tree, else uname. */
@@ -2482,6 +2818,7 @@ gather(struct facts *f, const struct run *run)
 	gather_audit(f);
 	gather_retention(f);
 	gather_logqueue(f, run);
+	gather_sshd(f);
 }
 
 int

@@ -22,7 +22,7 @@ export CB_TODAY=2026-11-28
 . tests/integration/lib.sh
 
 FIX=tests/fixtures/host
-ALL_BASIS=(LNX-001 LNX-003 LNX-004 LNX-008 LNX-011 LNX-012 LNX-013 LNX-016 LNX-017 LNX-018 LNX-019 LOG-001 LOG-002 LOG-003 LOG-005 LOG-006 BAK-001 BAK-002 BAK-004)
+ALL_BASIS=(LNX-001 LNX-003 LNX-004 LNX-005 LNX-006 LNX-007 LNX-008 LNX-011 LNX-012 LNX-013 LNX-016 LNX-017 LNX-018 LNX-019 LOG-001 LOG-002 LOG-003 LOG-005 LOG-006 BAK-001 BAK-002 BAK-004)
 ALL_UDVIDET=("${ALL_BASIS[@]}" LNX-009 LNX-014 LNX-015 LNX-020 LNX-021 LOG-004 BAK-003)
 # the fixture's own approved listeners and time servers, for LNX-009 and LNX-012
 TAILORING=$FIX/tailoring-listeners.json
@@ -79,6 +79,9 @@ assert "compliant: BAK-001 reads the marker's age (02:10Z to noon: 9 hours)" \
 run compliant-tailored --root "$C" -P udvidet --tailoring "$TAILORING" --output-format json
 controls_are "compliant, with the approved listeners and time servers" PASS OK LNX-009 LNX-012
 assert "compliant, tailored: exit 0" rc_is 0
+assert "compliant: LNX-006 takes the included file's PasswordAuthentication no (read first, so it wins)" \
+	grep -q 'host.sshd_password_login=false' "$OUT"
+assert "compliant: LNX-007 reads LoginGraceTime 1m as 60 s" grep -q 'host.sshd_logingracetime=60;' "$OUT"
 assert "compliant: LOG-005 takes the rsyslog stanza's daily x 30, not the defaults" \
 	grep -q 'host.log_retention_days=30; host.journal_retention_days=36500' "$OUT"
 assert "compliant: LOG-002 reads the multi-line omfwd action and sees the TLS session to 6514" \
@@ -90,8 +93,12 @@ N=$(tree noncompliant)
 run noncompliant-json --root "$N" -P udvidet --output-format json
 assert "non-compliant: exit 2" rc_is 2
 assert "non-compliant: stderr empty" stderr_empty
-controls_are "non-compliant" FAIL CRITICAL LNX-001 LNX-004 LNX-008 LNX-011 LNX-012 LNX-017 LOG-001 LOG-002 BAK-001
-controls_are "non-compliant" FAIL WARNING LNX-003 LNX-016 LNX-018 LNX-020 LNX-021 LOG-003 LOG-004 LOG-005
+controls_are "non-compliant" FAIL CRITICAL LNX-001 LNX-004 LNX-005 LNX-006 LNX-008 LNX-011 LNX-012 LNX-017 LOG-001 LOG-002 BAK-001
+controls_are "non-compliant" FAIL WARNING LNX-003 LNX-007 LNX-016 LNX-018 LNX-020 LNX-021 LOG-003 LOG-004 LOG-005
+assert "non-compliant: LNX-005 sees the Match block's 'yes' beside the global value" \
+	grep -q 'host.sshd_permitrootlogin includes yes' "$OUT"
+assert "non-compliant: LNX-007 reads the first MaxAuthTries and LoginGraceTime 0 as no limit" \
+	grep -q 'host.sshd_maxauthtries=10; host.sshd_logingracetime=2147483647' "$OUT"
 assert "non-compliant: LOG-005 computes weekly x 4 = 28 days, and journald's 1week" \
 	grep -q 'host.log_retention_days=28; host.journal_retention_days=7' "$OUT"
 assert "non-compliant: LOG-003 sees a queue file 2 hours old" \
@@ -117,11 +124,11 @@ assert "non-compliant: LNX-017 names guest (no shadow entry) and test (empty)" \
 	bash -c "grep -q 'guest' '$OUT' && grep -q 'test' '$OUT'"
 assert "non-compliant: LNX-019 names /etc/shadow 0644" grep -q '/etc/shadow 0644' "$OUT"
 assert "non-compliant: LNX-015 names the unconfined profile" grep -q 'cupsd (unconfined)' "$OUT"
-run noncompliant --root "$N" -P udvidet
+run noncompliant --root "$N" -P udvidet --max-output 100000
 assert "non-compliant: first line names a critical failure first" \
-	line1_is "BASELINE CRITICAL - host old-01.kommune.example ($N): 24 of 26 controls failed (9 critical, 15 warning): BAK-001 "
+	line1_is "BASELINE CRITICAL - host old-01.kommune.example ($N): 27 of 29 controls failed (11 critical, 16 warning): BAK-001 "
 assert "non-compliant: the critical lines come before the warning lines" \
-	bash -c "awk '/^\\[(CRITICAL|WARNING)\\]/ { print \$1 }' '$OUT' | tr '\\n' ' ' | grep -qx '\\(\\[CRITICAL\\] \\)\\{9\\}\\(\\[WARNING\\] \\)\\{15\\}'"
+	bash -c "awk '/^\\[(CRITICAL|WARNING)\\]/ { print \$1 }' '$OUT' | tr '\\n' ' ' | grep -qx '\\(\\[CRITICAL\\] \\)\\{11\\}\\(\\[WARNING\\] \\)\\{16\\}'"
 # a week before the end of Debian 11's support: warning, not critical
 CB_TODAY=2026-08-24 run noncompliant-soon --root "$N" --output-format json
 controls_are "Debian 11 a week before its end of support" FAIL WARNING LNX-001
@@ -150,7 +157,9 @@ if $ROOTLY && command -v setpriv >/dev/null 2>&1; then
 	unpriv unpriv-json --root "$C" -P udvidet --output-format json
 	assert "unprivileged: exit 3 (never OK on what it could not read)" rc_is 3
 	assert "unprivileged: stderr empty" stderr_empty
-	controls_are "unprivileged" ERROR UNKNOWN LNX-015 LNX-017 LNX-018
+	controls_are "unprivileged" ERROR UNKNOWN LNX-005 LNX-006 LNX-007 LNX-015 LNX-017 LNX-018
+	assert "unprivileged: LNX-005 says it needs read access to sshd_config (0600, as LNX-019 asks)" \
+		grep -q 'needs read access to /etc/ssh/sshd_config' "$OUT"
 	controls_are "unprivileged (readable by anyone)" PASS OK LNX-001 LNX-003 LNX-004 LNX-008 LNX-009 LNX-011 LNX-012 LNX-013 LNX-014 LNX-016 LNX-019 LNX-020 LNX-021 LOG-001 LOG-002 LOG-003 LOG-004 LOG-005 LOG-006 BAK-001 BAK-002 BAK-003 BAK-004
 	assert "unprivileged: LNX-017 says it needs read access to /etc/shadow" \
 		grep -q 'needs read access to /etc/shadow' "$OUT"
@@ -171,7 +180,7 @@ if $ROOTLY && command -v setpriv >/dev/null 2>&1; then
 		bash -c "! grep -q '\"id\":\"LNX-017\",[^}]*\"result\":\"PASS\"' '$OUT'"
 	assert "unprivileged, this machine: stderr empty" stderr_empty
 else
-	for i in $(seq 34); do
+	for i in $(seq 38); do
 		skip "unprivileged runs need root and setpriv to drop to nobody"
 	done
 fi
@@ -254,6 +263,21 @@ else
 	skip "mknod needs root"
 fi
 controls_are "hostile: passwd a FIFO" ERROR UNKNOWN LNX-017
+# sshd_config: an Include loop, then 100 MB, then binary garbage
+printf 'Include /etc/ssh/loop.conf\n' >"$H/etc/ssh/sshd_config"
+printf 'PermitRootLogin no\nInclude /etc/ssh/sshd_config\n' >"$H/etc/ssh/loop.conf"
+run hostile-loop --root "$H" --output-format json
+controls_are "hostile: an Include loop in sshd_config" ERROR UNKNOWN LNX-005 LNX-006 LNX-007
+assert "hostile: the reason names the loop" grep -q '/etc/ssh/sshd_config: Include loop' "$OUT"
+head -c 100000000 /dev/zero | tr '\0' '#' >"$H/etc/ssh/sshd_config"
+run hostile-bigsshd --root "$H" --output-format json
+controls_are "hostile: a 100 MB sshd_config" ERROR UNKNOWN LNX-005
+assert "hostile: the reason names the cap" grep -q '/etc/ssh/sshd_config: larger than 1048576 bytes' "$OUT"
+assert "hostile: a 100 MB sshd_config ends quickly" within 2
+printf 'PermitRootLogin no\n\0\001\377garbage\n' >"$H/etc/ssh/sshd_config"
+run hostile-binsshd --root "$H" --output-format json
+controls_are "hostile: binary garbage in sshd_config" ERROR UNKNOWN LNX-005
+assert "hostile: the reason says it is not text" grep -q 'not text (a NUL byte)' "$OUT"
 assert "hostile: the reason names the FIFO" grep -q '/etc/passwd: not a regular file (a FIFO)' "$OUT"
 rm -f "$H/etc/passwd"
 head -c 100000000 /dev/zero | tr '\0' 'a' >"$H/etc/passwd"
