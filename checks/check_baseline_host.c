@@ -31,6 +31,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <lz4frame.h>
+#include <zlib.h>
+
 #include "baseline.h"
 #include "cmd.h"
 #include "facts.h"
@@ -2762,6 +2765,430 @@ gather_sshd(struct facts *f)
 	free(c);
 }
 
+/* ---- packages and security updates --------------------------------------------------- */
+
+#define DPKG_STATUS_MAX (64 * 1024 * 1024)
+#define APT_INDEX_MAX (128 * 1024 * 1024)	/* decompressed */
+#define PKGS_MAX 100000
+
+struct pkg {
+	char *name, *arch, *version;
+};
+
+struct pkgs {
+	struct pkg *p;
+	size_t n, alloc;
+};
+
+static void
+pkgs_free(struct pkgs *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		free(s->p[i].name);
+		free(s->p[i].arch);
+		free(s->p[i].version);
+	}
+	free(s->p);
+	memset(s, 0, sizeof(*s));
+}
+
+static int
+pkg_cmp(const void *a, const void *b)
+{
+	const struct pkg *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : strcmp(x->arch, y->arch);
+}
+
+/*
+ * dpkg's order of two versions ([epoch:]upstream[-revision]): the epoch as a
+ * number, then the upstream part and the revision each with dpkg's
+ * character order (version_cmp() of common/rule.c).
+ */
+static int
+deb_vercmp(const char *a, const char *b)
+{
+	const char *ca = strchr(a, ':'), *cb = strchr(b, ':');
+	long long ea = 0, eb = 0;
+	char ua[256], ub[256];
+	const char *ra, *rb;
+	int c;
+
+	if (ca) {
+		ea = strtoll(a, NULL, 10);
+		a = ca + 1;
+	}
+	if (cb) {
+		eb = strtoll(b, NULL, 10);
+		b = cb + 1;
+	}
+	if (ea != eb)
+		return ea < eb ? -1 : 1;
+	ra = strrchr(a, '-');
+	rb = strrchr(b, '-');
+	snprintf(ua, sizeof(ua), "%.*s", (int)(ra ? ra - a : (long)strlen(a)), a);
+	snprintf(ub, sizeof(ub), "%.*s", (int)(rb ? rb - b : (long)strlen(b)), b);
+	if ((c = version_cmp(ua, ub)) != 0)
+		return c;
+	return version_cmp(ra ? ra + 1 : "", rb ? rb + 1 : "");
+}
+
+/* Whether a Status field ("install ok installed") says the files are on disk: its third word. */
+static bool
+status_installed(const char *st)
+{
+	static const char *const on_disk[] = { "installed", "half-configured", "unpacked",
+					       "triggers-awaited", "triggers-pending" };
+	char want[32], err[32], state[32];
+	size_t i;
+
+	if (sscanf(st, "%31s %31s %31s", want, err, state) != 3)
+		return false;
+	for (i = 0; i < NELEM(on_disk); i++)
+		if (strcmp(state, on_disk[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The stanzas of a deb822 file (dpkg's status, apt's Packages): for each,
+ * Package, Architecture, Version and, when status, the Status field's third
+ * word must be "installed". Appends to s; -1 with why when a stanza lacks a
+ * field or the file has too many.
+ */
+static int
+deb822_packages(const char *text, bool status, struct pkgs *s, char *why, size_t nwhy)
+{
+	const char *p = text;
+	char name[256] = "", arch[64] = "", ver[256] = "", st[128] = "";
+	size_t stanza = 0;
+
+	for (;;) {
+		const char *nl = strchr(p, '\n'), *end = nl ? nl : p + strlen(p);
+		bool blank = end == p || (end == p + 1 && *p == '\r');
+
+		if (blank || !*p) {
+			if (name[0] || ver[0]) {
+				stanza++;
+				if (!name[0] || !ver[0] || !arch[0]) {
+					snprintf(why, nwhy, "stanza %zu has no %s", stanza,
+						 !name[0] ? "Package" : !ver[0] ? "Version" : "Architecture");
+					return -1;
+				}
+				if (!status || status_installed(st)) {
+					if (s->n == PKGS_MAX) {
+						snprintf(why, nwhy, "more than %d packages", PKGS_MAX);
+						return -1;
+					}
+					s->p = xgrow(s->p, s->n + 1, &s->alloc, sizeof(*s->p));
+					s->p[s->n].name = xstrdup(name);
+					s->p[s->n].arch = xstrdup(arch);
+					s->p[s->n].version = xstrdup(ver);
+					s->n++;
+				}
+			}
+			name[0] = arch[0] = ver[0] = st[0] = '\0';
+			if (!*p || !nl)
+				break;
+			p = nl + 1;
+			continue;
+		}
+		if (*p != ' ' && *p != '\t') {
+			const char *colon = memchr(p, ':', (size_t)(end - p));
+
+			if (colon) {
+				size_t kl = (size_t)(colon - p), vl;
+				const char *v = colon + 1;
+
+				while (v < end && (*v == ' ' || *v == '\t'))
+					v++;
+				vl = (size_t)(end - v);
+				while (vl && (v[vl - 1] == '\r' || v[vl - 1] == ' '))
+					vl--;
+				if (kl == 7 && strncasecmp(p, "Package", 7) == 0)
+					snprintf(name, sizeof(name), "%.*s", (int)vl, v);
+				else if (kl == 12 && strncasecmp(p, "Architecture", 12) == 0)
+					snprintf(arch, sizeof(arch), "%.*s", (int)vl, v);
+				else if (kl == 7 && strncasecmp(p, "Version", 7) == 0)
+					snprintf(ver, sizeof(ver), "%.*s", (int)vl, v);
+				else if (kl == 6 && strncasecmp(p, "Status", 6) == 0)
+					snprintf(st, sizeof(st), "%.*s", (int)vl, v);
+			}
+		}
+		if (!nl)
+			p = end;
+		else
+			p = nl + 1;
+	}
+	return 0;
+}
+
+/* An apt index's bytes, decompressed by its name's suffix (.lz4, .gz, none); NULL with why. */
+static char *
+apt_index_text(const char *name, const char *data, size_t len, char *why, size_t nwhy)
+{
+	const char *dot = strrchr(name, '.');
+	bool lz4 = dot && strcmp(dot, ".lz4") == 0, gz = dot && strcmp(dot, ".gz") == 0;
+	char *out;
+	size_t have = 0, alloc;
+
+	if (dot && (strcmp(dot, ".xz") == 0 || strcmp(dot, ".zst") == 0 || strcmp(dot, ".bz2") == 0)) {
+		snprintf(why, nwhy, "%s indexes are not read (Acquire::GzipIndexes with gz or lz4 is)", dot);
+		return NULL;
+	}
+	if (!lz4 && !gz)
+		return xstrndup(data, len);
+	alloc = len * 4 + 4096;
+	out = xmalloc(alloc + 1);
+	if (gz) {
+		z_stream z;
+		int rc;
+
+		memset(&z, 0, sizeof(z));
+		if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
+			free(out);
+			snprintf(why, nwhy, "zlib cannot start");
+			return NULL;
+		}
+		z.next_in = (Bytef *)(uintptr_t)data;
+		z.avail_in = (uInt)len;
+		do {
+			if (have == alloc) {
+				if (alloc >= APT_INDEX_MAX)
+					break;
+				alloc = alloc * 2 > APT_INDEX_MAX ? APT_INDEX_MAX : alloc * 2;
+				out = xrealloc(out, alloc + 1);
+			}
+			z.next_out = (Bytef *)out + have;
+			z.avail_out = (uInt)(alloc - have);
+			rc = inflate(&z, Z_NO_FLUSH);
+			have = alloc - z.avail_out;
+		} while (rc == Z_OK);
+		inflateEnd(&z);
+		if (rc != Z_STREAM_END) {
+			free(out);
+			snprintf(why, nwhy, have >= APT_INDEX_MAX ? "larger than %d MB decompressed"
+								   : "not a gzip stream (%d)", have >= APT_INDEX_MAX ? APT_INDEX_MAX >> 20 : rc);
+			return NULL;
+		}
+	} else {
+		LZ4F_dctx *ctx;
+		size_t in = 0, ret = 1;
+
+		if (LZ4F_isError(LZ4F_createDecompressionContext(&ctx, LZ4F_VERSION))) {
+			free(out);
+			snprintf(why, nwhy, "lz4 cannot start");
+			return NULL;
+		}
+		while (in < len && ret != 0) {
+			size_t dst = alloc - have, src = len - in;
+
+			if (dst == 0) {
+				if (alloc >= APT_INDEX_MAX)
+					break;
+				alloc = alloc * 2 > APT_INDEX_MAX ? APT_INDEX_MAX : alloc * 2;
+				out = xrealloc(out, alloc + 1);
+				continue;
+			}
+			ret = LZ4F_decompress(ctx, out + have, &dst, data + in, &src, NULL);
+			if (LZ4F_isError(ret))
+				break;
+			have += dst;
+			in += src;
+		}
+		LZ4F_freeDecompressionContext(ctx);
+		if (ret != 0) {
+			free(out);
+			snprintf(why, nwhy, LZ4F_isError(ret) ? "not an lz4 frame" : "larger than %d MB decompressed",
+				 APT_INDEX_MAX >> 20);
+			return NULL;
+		}
+	}
+	out[have] = '\0';
+	return out;
+}
+
+/*
+ * host.packages: the installed packages (dpkg's status); LNX-002's facts:
+ * host.security_updates_pending, host.security_updates ("name installed to
+ * candidate"), host.apt_security_index_age_days (the oldest security
+ * suite's index), host.days_since_upgrade (the last apt run that upgraded,
+ * /var/log/apt/history.log). A security suite's index is a file of
+ * /var/lib/apt/lists named *_dists_*-security_*_Packages[.lz4|.gz] (Debian
+ * 11 and later, Ubuntu) or *_dists_*_updates_*_Packages* (Debian 10).
+ */
+static void
+gather_packages(struct facts *f, const struct run *run)
+{
+	static const char *const lnx002[] = { "host.security_updates_pending", "host.security_updates",
+					      "host.apt_security_index_age_days" };
+	char why[HOSTFS_WHY_MAX] = "", err[ERRMSG_MAX] = "", **names = NULL, *text, *data;
+	struct pkgs inst = { 0 }, avail = { 0 };
+	const char *pending[LIST_MAX];
+	char *owned[LIST_MAX];
+	size_t len, i, nn = 0, npend = 0, nsec = 0;
+	long long oldest = -1;
+	enum hostfs_result r;
+
+	r = hostfs_read("/var/lib/dpkg/status", DPKG_STATUS_MAX, &text, &len, why);
+	if (r != HOSTFS_OK) {
+		read_error(f, "host.packages", "/var/lib/dpkg/status", r, why);
+		for (i = 0; i < NELEM(lnx002); i++)
+			read_error(f, lnx002[i], "/var/lib/dpkg/status", r, why);
+		goto history;
+	}
+	if (deb822_packages(text, true, &inst, err, sizeof(err)) == -1) {
+		free(text);
+		facts_set_error(f, "host.packages", "/var/lib/dpkg/status: %s", err);
+		for (i = 0; i < NELEM(lnx002); i++)
+			facts_set_error(f, lnx002[i], "/var/lib/dpkg/status: %s", err);
+		pkgs_free(&inst);
+		goto history;
+	}
+	free(text);
+	qsort(inst.p, inst.n, sizeof(*inst.p), pkg_cmp);
+	{
+		const char **list = xmalloc((inst.n + 1) * sizeof(*list));
+		size_t k = 0;
+
+		for (i = 0; i < inst.n; i++)
+			if (k == 0 || strcmp(list[k - 1], inst.p[i].name) != 0)
+				list[k++] = inst.p[i].name;
+		facts_set_list(f, "host.packages", list, k);
+		free(list);
+	}
+
+	r = hostfs_list("/var/lib/apt/lists", "*_Packages*", &names, &nn, why);
+	if (r != HOSTFS_OK && r != HOSTFS_ABSENT) {
+		for (i = 0; i < NELEM(lnx002); i++)
+			read_error(f, lnx002[i], "/var/lib/apt/lists", r, why);
+		pkgs_free(&inst);
+		goto history;
+	}
+	for (i = 0; i < nn && !err[0]; i++) {
+		char *p, *plain;
+		struct stat st;
+
+		if (!util_glob("*_dists_*-security_*_Packages*", names[i]) &&
+		    !util_glob("*_dists_*_updates_*_Packages*", names[i]))
+			continue;
+		if (util_glob("*_dists_*-updates_*", names[i]))
+			continue;	/* bookworm-updates: stable updates, not security */
+		p = xasprintf("/var/lib/apt/lists/%s", names[i]);
+		r = hostfs_read(p, APT_INDEX_MAX, &data, &len, why);
+		if (r != HOSTFS_OK) {
+			snprintf(err, sizeof(err), "%s: %s", p, hostfs_why(r, why));
+			if (r == HOSTFS_DENIED)
+				snprintf(err, sizeof(err), "needs read access to %s", p);
+		} else if (!(plain = apt_index_text(names[i], data, len, why, sizeof(why)))) {
+			snprintf(err, sizeof(err), "%s: %s", p, why);
+			free(data);
+		} else {
+			free(data);
+			if (deb822_packages(plain, false, &avail, why, sizeof(why)) == -1)
+				snprintf(err, sizeof(err), "%s: %s", p, why);
+			free(plain);
+			nsec++;
+			if (hostfs_stat(p, &st, why) == HOSTFS_OK) {
+				long long age = (now_seconds(run) - (long long)st.st_mtime) / 86400;
+
+				if (age > oldest)
+					oldest = age < 0 ? 0 : age;
+			}
+		}
+		free(p);
+	}
+	hostfs_names_free(names, nn);
+	if (!err[0] && nsec == 0)
+		snprintf(err, sizeof(err), "no security suite's index in /var/lib/apt/lists (is the "
+			 "security archive in apt's sources?)");
+	if (err[0]) {
+		for (i = 0; i < NELEM(lnx002); i++)
+			facts_set_error(f, lnx002[i], "%s", err);
+		pkgs_free(&inst);
+		pkgs_free(&avail);
+		goto history;
+	}
+	/* every installed package a security suite has in a newer version */
+	for (i = 0; i < avail.n; i++) {
+		struct pkg key = avail.p[i];
+		const struct pkg *have = bsearch(&key, inst.p, inst.n, sizeof(*inst.p), pkg_cmp);
+
+		if (!have || deb_vercmp(avail.p[i].version, have->version) <= 0)
+			continue;
+		/* one count per package, whatever the number of indexes that have it */
+		if (npend < LIST_MAX) {
+			size_t k;
+			char *item = xasprintf("%s %s to %s", have->name, have->version, avail.p[i].version);
+			bool dup = false;
+
+			for (k = 0; k < npend; k++)
+				dup |= strncmp(owned[k], have->name, strlen(have->name)) == 0 &&
+				       owned[k][strlen(have->name)] == ' ';
+			if (dup) {
+				free(item);
+				continue;
+			}
+			owned[npend] = item;
+			pending[npend++] = item;
+		}
+	}
+	facts_set_int(f, "host.security_updates_pending", (long long)npend);
+	facts_set_list(f, "host.security_updates", pending, npend);
+	facts_set_int(f, "host.apt_security_index_age_days", oldest < 0 ? 0 : oldest);
+	for (i = 0; i < npend; i++)
+		free(owned[i]);
+	pkgs_free(&inst);
+	pkgs_free(&avail);
+
+history:
+	/* the last run of apt that upgraded: an Upgrade: line, then its End-Date: */
+	r = hostfs_read("/var/log/apt/history.log", 64 * 1024 * 1024, &text, &len, why);
+	if (r == HOSTFS_ABSENT) {
+		facts_set_error(f, "host.days_since_upgrade", "/var/log/apt/history.log: no upgrade on record");
+		return;
+	}
+	if (r != HOSTFS_OK) {
+		read_error(f, "host.days_since_upgrade", "/var/log/apt/history.log", r, why);
+		return;
+	}
+	{
+		const char *p = text, *last = NULL;
+		bool upgrade = false;
+
+		while (*p) {
+			const char *nl = strchr(p, '\n'), *end = nl ? nl : p + strlen(p);
+
+			if (strncmp(p, "Start-Date:", 11) == 0)
+				upgrade = false;
+			else if (strncmp(p, "Upgrade:", 8) == 0)
+				upgrade = true;
+			else if (strncmp(p, "End-Date:", 9) == 0 && upgrade)
+				last = p + 9;
+			p = nl ? nl + 1 : end;
+		}
+		if (!last) {
+			facts_set_error(f, "host.days_since_upgrade", "/var/log/apt/history.log: no upgrade on record");
+		} else {
+			char date[11];
+
+			while (*last == ' ')
+				last++;
+			snprintf(date, sizeof(date), "%.10s", last);
+			if (util_date_days(date) < 0)
+				facts_set_error(f, "host.days_since_upgrade",
+						"/var/log/apt/history.log: End-Date '%s' is not a date", date);
+			else
+				facts_set_int(f, "host.days_since_upgrade",
+					      util_date_days(run->today) - util_date_days(date));
+		}
+	}
+	free(text);
+}
+
 /* ---- main ------------------------------------------------------------------------ */
 
 /* The host's name for the first line: --host-name, else /etc/hostname of the tree, else uname. */
@@ -2819,6 +3246,7 @@ gather(struct facts *f, const struct run *run)
 	gather_retention(f);
 	gather_logqueue(f, run);
 	gather_sshd(f);
+	gather_packages(f, run);
 }
 
 int

@@ -22,17 +22,17 @@ export CB_TODAY=2026-11-28
 . tests/integration/lib.sh
 
 FIX=tests/fixtures/host
-ALL_BASIS=(LNX-001 LNX-003 LNX-004 LNX-005 LNX-006 LNX-007 LNX-008 LNX-011 LNX-012 LNX-013 LNX-016 LNX-017 LNX-018 LNX-019 LOG-001 LOG-002 LOG-003 LOG-005 LOG-006 BAK-001 BAK-002 BAK-004)
+ALL_BASIS=(LNX-001 LNX-002 LNX-003 LNX-004 LNX-005 LNX-006 LNX-007 LNX-008 LNX-011 LNX-012 LNX-013 LNX-016 LNX-010 LNX-017 LNX-018 LNX-019 LOG-001 LOG-002 LOG-003 LOG-005 LOG-006 BAK-001 BAK-002 BAK-004)
 ALL_UDVIDET=("${ALL_BASIS[@]}" LNX-009 LNX-014 LNX-015 LNX-020 LNX-021 LOG-004 BAK-003)
 # the fixture's own approved listeners and time servers, for LNX-009 and LNX-012
 TAILORING=$FIX/tailoring-listeners.json
 ROOTLY=true
 [ "$(id -u)" -eq 0 ] || ROOTLY=false
 
-# tree NAME: a copy of the fixture NAME in $T/NAME with the modes and owners
+# tree NAME [DEST]: a copy of the fixture NAME in $T/DEST (default NAME) with the modes and owners
 # git cannot keep (tests/fixtures/host/README.md)
 tree() {
-	local d=$T/$1
+	local d=$T/${2:-$1}
 	cp -r "$FIX/$1" "$d"
 	chmod -R u+rwX,go+rX,go-w "$d"
 	if $ROOTLY; then
@@ -42,6 +42,10 @@ tree() {
 	touch -d '2026-11-28 06:00 UTC' "$d/var/lib/apt/periodic/update-success-stamp"
 	case $1 in
 	compliant)
+		# the security index as apt keeps it with Acquire::GzipIndexes and lz4
+		local idx=$d/var/lib/apt/lists/deb.debian.org_debian-security_dists_bookworm-security_main_binary-amd64_Packages
+		lz4 -q -f "$idx" "$idx.lz4" >/dev/null && rm "$idx"
+		touch -d '2026-11-27 06:00 UTC' "$d"/var/lib/apt/lists/*
 		touch -d '2026-11-28 04:00 UTC' "$d/var/log/aide/aide.log"
 		touch -d '2026-11-27 22:00 UTC' "$d/var/lib/clamav/daily.cld"
 		touch -d '2026-11-20 10:00 UTC' "$d/boot/vmlinuz-6.1.0-27-amd64"
@@ -51,6 +55,8 @@ tree() {
 		chmod 0440 "$d/sys/kernel/security/apparmor/profiles" "$d/etc/sudoers" "$d"/etc/sudoers.d/*
 		;;
 	noncompliant)
+		gzip -n "$d/var/lib/apt/lists/security.debian.org_debian-security_dists_bullseye-security_main_binary-amd64_Packages" >/dev/null
+		touch -d '2026-11-01 06:00 UTC' "$d"/var/lib/apt/lists/*
 		chmod 0644 "$d/etc/shadow" "$d"/etc/ssh/ssh_host_*_key
 		touch -d '2026-11-28 10:00 UTC' "$d/var/spool/rsyslog/fwdq.00000001"
 		touch -d '2026-10-01 08:00 UTC' "$d/var/lib/apt/periodic/update-success-stamp" \
@@ -79,6 +85,8 @@ assert "compliant: BAK-001 reads the marker's age (02:10Z to noon: 9 hours)" \
 run compliant-tailored --root "$C" -P udvidet --tailoring "$TAILORING" --output-format json
 controls_are "compliant, with the approved listeners and time servers" PASS OK LNX-009 LNX-012
 assert "compliant, tailored: exit 0" rc_is 0
+assert "compliant: LNX-002 reads the .lz4 security index: nothing pending (bookworm-updates is not security)" \
+	grep -q 'host.security_updates=(none); host.apt_security_index_age_days=1' "$OUT"
 assert "compliant: LNX-006 takes the included file's PasswordAuthentication no (read first, so it wins)" \
 	grep -q 'host.sshd_password_login=false' "$OUT"
 assert "compliant: LNX-007 reads LoginGraceTime 1m as 60 s" grep -q 'host.sshd_logingracetime=60;' "$OUT"
@@ -93,8 +101,12 @@ N=$(tree noncompliant)
 run noncompliant-json --root "$N" -P udvidet --output-format json
 assert "non-compliant: exit 2" rc_is 2
 assert "non-compliant: stderr empty" stderr_empty
-controls_are "non-compliant" FAIL CRITICAL LNX-001 LNX-004 LNX-005 LNX-006 LNX-008 LNX-011 LNX-012 LNX-017 LOG-001 LOG-002 BAK-001
+controls_are "non-compliant" FAIL CRITICAL LNX-001 LNX-002 LNX-004 LNX-005 LNX-006 LNX-008 LNX-010 LNX-011 LNX-012 LNX-017 LOG-001 LOG-002 BAK-001
 controls_are "non-compliant" FAIL WARNING LNX-003 LNX-007 LNX-016 LNX-018 LNX-020 LNX-021 LOG-003 LOG-004 LOG-005
+assert "non-compliant: LNX-002 counts 3 pending from the .gz security index (libc6 of two architectures once), 88 days since the last upgrade" \
+	grep -q 'host.security_updates includes .* (of 3); host.days_since_upgrade=88' "$OUT"
+assert "non-compliant: LNX-002 names each with its versions" \
+	grep -q 'openssh-server 1:8.4p1-5+deb11u1 to 1:8.4p1-5+deb11u3' "$OUT"
 assert "non-compliant: LNX-005 sees the Match block's 'yes' beside the global value" \
 	grep -q 'host.sshd_permitrootlogin includes yes' "$OUT"
 assert "non-compliant: LNX-007 reads the first MaxAuthTries and LoginGraceTime 0 as no limit" \
@@ -124,11 +136,13 @@ assert "non-compliant: LNX-017 names guest (no shadow entry) and test (empty)" \
 	bash -c "grep -q 'guest' '$OUT' && grep -q 'test' '$OUT'"
 assert "non-compliant: LNX-019 names /etc/shadow 0644" grep -q '/etc/shadow 0644' "$OUT"
 assert "non-compliant: LNX-015 names the unconfined profile" grep -q 'cupsd (unconfined)' "$OUT"
+CB_TODAY=2026-09-05 run noncompliant-fresh --root "$N" --output-format json
+controls_are "non-compliant, four days after its last upgrade: pending but not yet overdue" FAIL WARNING LNX-002
 run noncompliant --root "$N" -P udvidet --max-output 100000
 assert "non-compliant: first line names a critical failure first" \
-	line1_is "BASELINE CRITICAL - host old-01.kommune.example ($N): 27 of 29 controls failed (11 critical, 16 warning): BAK-001 "
+	line1_is "BASELINE CRITICAL - host old-01.kommune.example ($N): 29 of 31 controls failed (13 critical, 16 warning): BAK-001 "
 assert "non-compliant: the critical lines come before the warning lines" \
-	bash -c "awk '/^\\[(CRITICAL|WARNING)\\]/ { print \$1 }' '$OUT' | tr '\\n' ' ' | grep -qx '\\(\\[CRITICAL\\] \\)\\{11\\}\\(\\[WARNING\\] \\)\\{16\\}'"
+	bash -c "awk '/^\\[(CRITICAL|WARNING)\\]/ { print \$1 }' '$OUT' | tr '\\n' ' ' | grep -qx '\\(\\[CRITICAL\\] \\)\\{13\\}\\(\\[WARNING\\] \\)\\{16\\}'"
 # a week before the end of Debian 11's support: warning, not critical
 CB_TODAY=2026-08-24 run noncompliant-soon --root "$N" --output-format json
 controls_are "Debian 11 a week before its end of support" FAIL WARNING LNX-001
@@ -160,7 +174,7 @@ if $ROOTLY && command -v setpriv >/dev/null 2>&1; then
 	controls_are "unprivileged" ERROR UNKNOWN LNX-005 LNX-006 LNX-007 LNX-015 LNX-017 LNX-018
 	assert "unprivileged: LNX-005 says it needs read access to sshd_config (0600, as LNX-019 asks)" \
 		grep -q 'needs read access to /etc/ssh/sshd_config' "$OUT"
-	controls_are "unprivileged (readable by anyone)" PASS OK LNX-001 LNX-003 LNX-004 LNX-008 LNX-009 LNX-011 LNX-012 LNX-013 LNX-014 LNX-016 LNX-019 LNX-020 LNX-021 LOG-001 LOG-002 LOG-003 LOG-004 LOG-005 LOG-006 BAK-001 BAK-002 BAK-003 BAK-004
+	controls_are "unprivileged (readable by anyone)" PASS OK LNX-001 LNX-002 LNX-003 LNX-004 LNX-008 LNX-010 LNX-009 LNX-011 LNX-012 LNX-013 LNX-014 LNX-016 LNX-019 LNX-020 LNX-021 LOG-001 LOG-002 LOG-003 LOG-004 LOG-005 LOG-006 BAK-001 BAK-002 BAK-003 BAK-004
 	assert "unprivileged: LNX-017 says it needs read access to /etc/shadow" \
 		grep -q 'needs read access to /etc/shadow' "$OUT"
 	assert "unprivileged: LNX-018 says it needs read access to /etc/sudoers" \
@@ -180,7 +194,7 @@ if $ROOTLY && command -v setpriv >/dev/null 2>&1; then
 		bash -c "! grep -q '\"id\":\"LNX-017\",[^}]*\"result\":\"PASS\"' '$OUT'"
 	assert "unprivileged, this machine: stderr empty" stderr_empty
 else
-	for i in $(seq 38); do
+	for i in $(seq 40); do
 		skip "unprivileged runs need root and setpriv to drop to nobody"
 	done
 fi
@@ -240,9 +254,7 @@ fi
 
 # ---- hostile trees ------------------------------------------------------------
 
-H=$(tree compliant)
-mv "$H" "$T/hostile"
-H=$T/hostile
+H=$(tree compliant hostile)
 # os-release a link to a device inside the tree, sshd_config a FIFO, passwd 100 MB
 if $ROOTLY; then
 	mkdir -p "$H/dev"
