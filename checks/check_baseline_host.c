@@ -31,8 +31,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <lz4frame.h>
-#include <zlib.h>
 
 #include "baseline.h"
 #include "cmd.h"
@@ -43,6 +41,8 @@
 #include "report.h"
 #include "rule.h"
 #include "run.h"
+#include "debpkg.h"
+#include "sshdcfg.h"
 #include "util.h"
 #include "banned.h"
 
@@ -2431,229 +2431,6 @@ gather_logqueue(struct facts *f, const struct run *run)
 
 /* ---- the SSH server's own settings ---------------------------------------------------- */
 
-#define SSHD_FILE_MAX (1024 * 1024)
-#define SSHD_DEPTH_MAX 16
-#define SSHD_OPTS_MAX 4096
-
-struct sshd_opt {
-	char key[40];		/* lower case */
-	char value[256];	/* the arguments, joined by one space */
-	bool in_match;
-};
-
-struct sshd_cfg {
-	struct sshd_opt opts[SSHD_OPTS_MAX];
-	size_t n;
-	const char *stack[SSHD_DEPTH_MAX + 1];	/* the files being read, for loops */
-	size_t depth;
-	char err[ERRMSG_MAX];
-	bool denied;
-};
-
-static void sshd_file(struct sshd_cfg *c, const char *path, bool in_match);
-
-/* Words of a line as sshd splits them: blanks, an optional '=' after the keyword, "quotes". */
-static size_t
-sshd_words(char *line, char **w, size_t max)
-{
-	size_t n = 0;
-	char *p = line;
-
-	while (*p && n < max) {
-		while (*p == ' ' || *p == '\t' || (n == 1 && *p == '=' && w[0]))
-			p++;
-		if (!*p || *p == '#')
-			break;
-		if (*p == '"') {
-			char *e = strchr(p + 1, '"');
-
-			w[n++] = p + 1;
-			if (!e)
-				break;
-			*e = '\0';
-			p = e + 1;
-			continue;
-		}
-		w[n++] = p;
-		while (*p && *p != ' ' && *p != '\t' && !(n == 1 && *p == '='))
-			p++;
-		if (*p)
-			*p++ = '\0';
-	}
-	return n;
-}
-
-/* Include PATTERN...: relative to /etc/ssh, wildcards only in the file name, files in name order. */
-static void
-sshd_include(struct sshd_cfg *c, const char *pattern, bool in_match)
-{
-	char full[512], dir[512], why[HOSTFS_WHY_MAX], **names = NULL;
-	const char *slash, *base;
-	size_t nn = 0, k;
-	enum hostfs_result r;
-
-	snprintf(full, sizeof(full), "%s%s", pattern[0] == '/' ? "" : "/etc/ssh/", pattern);
-	slash = strrchr(full, '/');
-	base = slash + 1;
-	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - full), full);
-	if (strpbrk(dir, "*?[")) {
-		snprintf(c->err, sizeof(c->err), "Include '%.300s': wildcards only in the file name are read",
-			 pattern);
-		return;
-	}
-	if (!strpbrk(base, "*?[")) {
-		sshd_file(c, full, in_match);
-		return;
-	}
-	r = hostfs_list(dir[0] ? dir : "/", base, &names, &nn, why);
-	if (r == HOSTFS_DENIED) {
-		c->denied = true;
-		snprintf(c->err, sizeof(c->err), "needs read access to %.300s", dir);
-	} else if (r != HOSTFS_OK && r != HOSTFS_ABSENT) {
-		snprintf(c->err, sizeof(c->err), "%.300s: %s", dir, hostfs_why(r, why));
-	}
-	for (k = 0; k < nn && !c->err[0]; k++) {
-		char *p = xasprintf("%s/%s", dir, names[k]);
-
-		sshd_file(c, p, in_match);
-		free(p);
-	}
-	hostfs_names_free(names, nn);
-}
-
-/*
- * One file of sshd's configuration. A Match block lasts to the next Match
- * or the end of its file; an Included file starts in its includer's state,
- * and the includer's state comes back after it, as OpenSSH 8.2 and later.
- */
-static void
-sshd_file(struct sshd_cfg *c, const char *path, bool in_match)
-{
-	char why[HOSTFS_WHY_MAX] = "", *text, *p;
-	size_t len, i, ln = 0;
-	enum hostfs_result r;
-
-	for (i = 0; i < c->depth; i++)
-		if (strcmp(c->stack[i], path) == 0) {
-			snprintf(c->err, sizeof(c->err), "%s: Include loop", path);
-			return;
-		}
-	if (c->depth == SSHD_DEPTH_MAX) {
-		snprintf(c->err, sizeof(c->err), "%s: Include nested deeper than %d", path, SSHD_DEPTH_MAX);
-		return;
-	}
-	r = hostfs_read(path, SSHD_FILE_MAX, &text, &len, why);
-	if (r == HOSTFS_ABSENT && c->depth > 0)
-		return;		/* sshd skips an Include that names no file */
-	if (r != HOSTFS_OK) {
-		c->denied = r == HOSTFS_DENIED;
-		if (c->denied)
-			snprintf(c->err, sizeof(c->err), "needs read access to %s", path);
-		else
-			snprintf(c->err, sizeof(c->err), "%s: %s", path, hostfs_why(r, why));
-		return;
-	}
-	if (memchr(text, '\0', len)) {
-		snprintf(c->err, sizeof(c->err), "%s: not text (a NUL byte)", path);
-		free(text);
-		return;
-	}
-	c->stack[c->depth++] = path;
-	for (p = text; *p && !c->err[0];) {
-		char *nl = strchr(p, '\n'), *w[32];
-		size_t nw, k;
-
-		if (nl)
-			*nl = '\0';
-		ln++;
-		nw = sshd_words(p, w, NELEM(w));
-		p = nl ? nl + 1 : p + strlen(p);
-		if (nw == 0)
-			continue;
-		for (k = 0; w[0][k]; k++)
-			w[0][k] = (char)tolower((unsigned char)w[0][k]);
-		if (strcmp(w[0], "match") == 0) {
-			in_match = !(nw == 2 && strcasecmp(w[1], "all") == 0);
-			continue;
-		}
-		if (strcmp(w[0], "include") == 0) {
-			for (k = 1; k < nw && !c->err[0]; k++)
-				sshd_include(c, w[k], in_match);
-			continue;
-		}
-		if (c->n == SSHD_OPTS_MAX) {
-			snprintf(c->err, sizeof(c->err), "%s: more than %d options", path, SSHD_OPTS_MAX);
-			break;
-		}
-		{
-			struct sshd_opt *o = &c->opts[c->n++];
-			size_t used = 0;
-
-			snprintf(o->key, sizeof(o->key), "%s", w[0]);
-			o->value[0] = '\0';
-			for (k = 1; k < nw && used < sizeof(o->value) - 1; k++)
-				used += (size_t)snprintf(o->value + used, sizeof(o->value) - used, "%s%s",
-							 k > 1 ? " " : "", w[k]);
-			o->in_match = in_match;
-		}
-	}
-	c->depth--;
-	free(text);
-}
-
-/* The effective global value (first wins, as sshd), else dflt; every Match value too into vals. */
-static const char *
-sshd_get(const struct sshd_cfg *c, const char *key, const char *dflt, const char **vals, size_t *nv,
-	 size_t max)
-{
-	const char *global = NULL;
-	size_t i;
-
-	if (nv)
-		*nv = 0;
-	for (i = 0; i < c->n; i++) {
-		if (strcmp(c->opts[i].key, key) != 0)
-			continue;
-		if (!c->opts[i].in_match && !global)
-			global = c->opts[i].value;
-		else if (c->opts[i].in_match && vals && *nv + 1 < max)
-			vals[(*nv)++] = c->opts[i].value;
-	}
-	if (vals)
-		vals[(*nv)++] = global ? global : dflt;
-	return global ? global : dflt;
-}
-
-/* sshd's time format: 60, 30s, 2m, 1h... in seconds; -1 when malformed. */
-static long long
-sshd_seconds(const char *s)
-{
-	long long total = 0;
-
-	if (!*s)
-		return -1;
-	while (*s) {
-		char *end;
-		long long x;
-
-		errno = 0;
-		x = strtoll(s, &end, 10);
-		if (errno || end == s || x < 0)
-			return -1;
-		switch (*end) {
-		case '\0': total += x; s = end; continue;
-		case 's': case 'S': total += x; break;
-		case 'm': case 'M': total += x * 60; break;
-		case 'h': case 'H': total += x * 3600; break;
-		case 'd': case 'D': total += x * 86400; break;
-		case 'w': case 'W': total += x * 604800; break;
-		default: return -1;
-		}
-		s = end + 1;
-	}
-	return total;
-}
-
 /*
  * LNX-005 to LNX-007 from /etc/ssh/sshd_config and what it Includes, with
  * OpenSSH 9's defaults for what it does not set:
@@ -2678,7 +2455,7 @@ gather_sshd(struct facts *f)
 	};
 	const char *vals[64], *v, *am;
 	char why[HOSTFS_WHY_MAX];
-	struct sshd_cfg *c;
+	struct sshdcfg *c;
 	struct stat st;
 	size_t nv, i;
 	long long x;
@@ -2694,25 +2471,25 @@ gather_sshd(struct facts *f)
 		return;
 	c = xmalloc(sizeof(*c));
 	memset(c, 0, sizeof(*c));
-	sshd_file(c, "/etc/ssh/sshd_config", false);
+	sshdcfg_file(c, "/etc/ssh/sshd_config", false);
 	if (c->err[0]) {
 		for (i = 0; i < NELEM(facts_all); i++)
 			facts_set_error(f, facts_all[i], "%s", c->err);
 		free(c);
 		return;
 	}
-	sshd_get(c, "permitrootlogin", "prohibit-password", vals, &nv, NELEM(vals));
+	sshdcfg_get(c, "permitrootlogin", "prohibit-password", vals, &nv, NELEM(vals));
 	facts_set_list(f, "host.sshd_permitrootlogin", vals, nv);
-	sshd_get(c, "permitemptypasswords", "no", vals, &nv, NELEM(vals));
+	sshdcfg_get(c, "permitemptypasswords", "no", vals, &nv, NELEM(vals));
 	facts_set_list(f, "host.sshd_permitemptypasswords", vals, nv);
 
-	sshd_get(c, "passwordauthentication", "yes", vals, &nv, NELEM(vals));
+	sshdcfg_get(c, "passwordauthentication", "yes", vals, &nv, NELEM(vals));
 	for (i = 0; i < nv; i++)
 		pw |= strcasecmp(vals[i], "no") != 0;
-	sshd_get(c, "kbdinteractiveauthentication", "yes", vals, &nv, NELEM(vals));
+	sshdcfg_get(c, "kbdinteractiveauthentication", "yes", vals, &nv, NELEM(vals));
 	for (i = 0; i < nv; i++)
 		pw |= strcasecmp(vals[i], "no") != 0;
-	am = sshd_get(c, "authenticationmethods", "any", NULL, NULL, 0);
+	am = sshdcfg_get(c, "authenticationmethods", "any", NULL, NULL, 0);
 	if (pw && strcmp(am, "any") != 0) {
 		/* every list must hold publickey and a second method */
 		char buf[256], *save = NULL, *list;
@@ -2725,17 +2502,17 @@ gather_sshd(struct facts *f)
 	}
 	facts_set_bool(f, "host.sshd_password_login", pw);
 
-	v = sshd_get(c, "maxauthtries", "6", NULL, NULL, 0);
+	v = sshdcfg_get(c, "maxauthtries", "6", NULL, NULL, 0);
 	if (parse_ll(v, &x))
 		facts_set_int(f, "host.sshd_maxauthtries", x);
 	else
 		facts_set_error(f, "host.sshd_maxauthtries", "MaxAuthTries '%s': not a number", v);
-	v = sshd_get(c, "logingracetime", "120", NULL, NULL, 0);
-	if ((x = sshd_seconds(v)) >= 0)
+	v = sshdcfg_get(c, "logingracetime", "120", NULL, NULL, 0);
+	if ((x = sshdcfg_seconds(v)) >= 0)
 		facts_set_int(f, "host.sshd_logingracetime", x == 0 ? 2147483647 : x);
 	else
 		facts_set_error(f, "host.sshd_logingracetime", "LoginGraceTime '%s': not a time", v);
-	v = sshd_get(c, "maxstartups", "10:30:100", NULL, NULL, 0);
+	v = sshdcfg_get(c, "maxstartups", "10:30:100", NULL, NULL, 0);
 	{
 		const char *last = strrchr(v, ':');
 
@@ -2744,12 +2521,12 @@ gather_sshd(struct facts *f)
 		else
 			facts_set_error(f, "host.sshd_maxstartups_full", "MaxStartups '%s': not understood", v);
 	}
-	v = sshd_get(c, "clientaliveinterval", "0", NULL, NULL, 0);
-	if ((x = sshd_seconds(v)) >= 0)
+	v = sshdcfg_get(c, "clientaliveinterval", "0", NULL, NULL, 0);
+	if ((x = sshdcfg_seconds(v)) >= 0)
 		facts_set_int(f, "host.sshd_clientaliveinterval", x);
 	else
 		facts_set_error(f, "host.sshd_clientaliveinterval", "ClientAliveInterval '%s': not a time", v);
-	v = sshd_get(c, "clientalivecountmax", "3", NULL, NULL, 0);
+	v = sshdcfg_get(c, "clientalivecountmax", "3", NULL, NULL, 0);
 	if (parse_ll(v, &x))
 		facts_set_int(f, "host.sshd_clientalivecountmax", x);
 	else
@@ -2757,7 +2534,7 @@ gather_sshd(struct facts *f)
 	{
 		char lvl[32];
 
-		snprintf(lvl, sizeof(lvl), "%s", sshd_get(c, "loglevel", "INFO", NULL, NULL, 0));
+		snprintf(lvl, sizeof(lvl), "%s", sshdcfg_get(c, "loglevel", "INFO", NULL, NULL, 0));
 		for (i = 0; lvl[i]; i++)
 			lvl[i] = (char)toupper((unsigned char)lvl[i]);
 		facts_set_str(f, "host.sshd_loglevel", lvl);
@@ -2766,250 +2543,6 @@ gather_sshd(struct facts *f)
 }
 
 /* ---- packages and security updates --------------------------------------------------- */
-
-#define DPKG_STATUS_MAX (64 * 1024 * 1024)
-#define APT_INDEX_MAX (128 * 1024 * 1024)	/* decompressed */
-#define PKGS_MAX 100000
-
-struct pkg {
-	char *name, *arch, *version;
-};
-
-struct pkgs {
-	struct pkg *p;
-	size_t n, alloc;
-};
-
-static void
-pkgs_free(struct pkgs *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->n; i++) {
-		free(s->p[i].name);
-		free(s->p[i].arch);
-		free(s->p[i].version);
-	}
-	free(s->p);
-	memset(s, 0, sizeof(*s));
-}
-
-static int
-pkg_cmp(const void *a, const void *b)
-{
-	const struct pkg *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
-
-	return c ? c : strcmp(x->arch, y->arch);
-}
-
-/*
- * dpkg's order of two versions ([epoch:]upstream[-revision]): the epoch as a
- * number, then the upstream part and the revision each with dpkg's
- * character order (version_cmp() of common/rule.c).
- */
-static int
-deb_vercmp(const char *a, const char *b)
-{
-	const char *ca = strchr(a, ':'), *cb = strchr(b, ':');
-	long long ea = 0, eb = 0;
-	char ua[256], ub[256];
-	const char *ra, *rb;
-	int c;
-
-	if (ca) {
-		ea = strtoll(a, NULL, 10);
-		a = ca + 1;
-	}
-	if (cb) {
-		eb = strtoll(b, NULL, 10);
-		b = cb + 1;
-	}
-	if (ea != eb)
-		return ea < eb ? -1 : 1;
-	ra = strrchr(a, '-');
-	rb = strrchr(b, '-');
-	snprintf(ua, sizeof(ua), "%.*s", (int)(ra ? ra - a : (long)strlen(a)), a);
-	snprintf(ub, sizeof(ub), "%.*s", (int)(rb ? rb - b : (long)strlen(b)), b);
-	if ((c = version_cmp(ua, ub)) != 0)
-		return c;
-	return version_cmp(ra ? ra + 1 : "", rb ? rb + 1 : "");
-}
-
-/* Whether a Status field ("install ok installed") says the files are on disk: its third word. */
-static bool
-status_installed(const char *st)
-{
-	static const char *const on_disk[] = { "installed", "half-configured", "unpacked",
-					       "triggers-awaited", "triggers-pending" };
-	char want[32], err[32], state[32];
-	size_t i;
-
-	if (sscanf(st, "%31s %31s %31s", want, err, state) != 3)
-		return false;
-	for (i = 0; i < NELEM(on_disk); i++)
-		if (strcmp(state, on_disk[i]) == 0)
-			return true;
-	return false;
-}
-
-/*
- * The stanzas of a deb822 file (dpkg's status, apt's Packages): for each,
- * Package, Architecture, Version and, when status, the Status field's third
- * word must be "installed". Appends to s; -1 with why when a stanza lacks a
- * field or the file has too many.
- */
-static int
-deb822_packages(const char *text, bool status, struct pkgs *s, char *why, size_t nwhy)
-{
-	const char *p = text;
-	char name[256] = "", arch[64] = "", ver[256] = "", st[128] = "";
-	size_t stanza = 0;
-
-	for (;;) {
-		const char *nl = strchr(p, '\n'), *end = nl ? nl : p + strlen(p);
-		bool blank = end == p || (end == p + 1 && *p == '\r');
-
-		if (blank || !*p) {
-			if (name[0] || ver[0]) {
-				stanza++;
-				if (!name[0] || !ver[0] || !arch[0]) {
-					snprintf(why, nwhy, "stanza %zu has no %s", stanza,
-						 !name[0] ? "Package" : !ver[0] ? "Version" : "Architecture");
-					return -1;
-				}
-				if (!status || status_installed(st)) {
-					if (s->n == PKGS_MAX) {
-						snprintf(why, nwhy, "more than %d packages", PKGS_MAX);
-						return -1;
-					}
-					s->p = xgrow(s->p, s->n + 1, &s->alloc, sizeof(*s->p));
-					s->p[s->n].name = xstrdup(name);
-					s->p[s->n].arch = xstrdup(arch);
-					s->p[s->n].version = xstrdup(ver);
-					s->n++;
-				}
-			}
-			name[0] = arch[0] = ver[0] = st[0] = '\0';
-			if (!*p || !nl)
-				break;
-			p = nl + 1;
-			continue;
-		}
-		if (*p != ' ' && *p != '\t') {
-			const char *colon = memchr(p, ':', (size_t)(end - p));
-
-			if (colon) {
-				size_t kl = (size_t)(colon - p), vl;
-				const char *v = colon + 1;
-
-				while (v < end && (*v == ' ' || *v == '\t'))
-					v++;
-				vl = (size_t)(end - v);
-				while (vl && (v[vl - 1] == '\r' || v[vl - 1] == ' '))
-					vl--;
-				if (kl == 7 && strncasecmp(p, "Package", 7) == 0)
-					snprintf(name, sizeof(name), "%.*s", (int)vl, v);
-				else if (kl == 12 && strncasecmp(p, "Architecture", 12) == 0)
-					snprintf(arch, sizeof(arch), "%.*s", (int)vl, v);
-				else if (kl == 7 && strncasecmp(p, "Version", 7) == 0)
-					snprintf(ver, sizeof(ver), "%.*s", (int)vl, v);
-				else if (kl == 6 && strncasecmp(p, "Status", 6) == 0)
-					snprintf(st, sizeof(st), "%.*s", (int)vl, v);
-			}
-		}
-		if (!nl)
-			p = end;
-		else
-			p = nl + 1;
-	}
-	return 0;
-}
-
-/* An apt index's bytes, decompressed by its name's suffix (.lz4, .gz, none); NULL with why. */
-static char *
-apt_index_text(const char *name, const char *data, size_t len, char *why, size_t nwhy)
-{
-	const char *dot = strrchr(name, '.');
-	bool lz4 = dot && strcmp(dot, ".lz4") == 0, gz = dot && strcmp(dot, ".gz") == 0;
-	char *out;
-	size_t have = 0, alloc;
-
-	if (dot && (strcmp(dot, ".xz") == 0 || strcmp(dot, ".zst") == 0 || strcmp(dot, ".bz2") == 0)) {
-		snprintf(why, nwhy, "%s indexes are not read (Acquire::GzipIndexes with gz or lz4 is)", dot);
-		return NULL;
-	}
-	if (!lz4 && !gz)
-		return xstrndup(data, len);
-	alloc = len * 4 + 4096;
-	out = xmalloc(alloc + 1);
-	if (gz) {
-		z_stream z;
-		int rc;
-
-		memset(&z, 0, sizeof(z));
-		if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
-			free(out);
-			snprintf(why, nwhy, "zlib cannot start");
-			return NULL;
-		}
-		z.next_in = (Bytef *)(uintptr_t)data;
-		z.avail_in = (uInt)len;
-		do {
-			if (have == alloc) {
-				if (alloc >= APT_INDEX_MAX)
-					break;
-				alloc = alloc * 2 > APT_INDEX_MAX ? APT_INDEX_MAX : alloc * 2;
-				out = xrealloc(out, alloc + 1);
-			}
-			z.next_out = (Bytef *)out + have;
-			z.avail_out = (uInt)(alloc - have);
-			rc = inflate(&z, Z_NO_FLUSH);
-			have = alloc - z.avail_out;
-		} while (rc == Z_OK);
-		inflateEnd(&z);
-		if (rc != Z_STREAM_END) {
-			free(out);
-			snprintf(why, nwhy, have >= APT_INDEX_MAX ? "larger than %d MB decompressed"
-								   : "not a gzip stream (%d)", have >= APT_INDEX_MAX ? APT_INDEX_MAX >> 20 : rc);
-			return NULL;
-		}
-	} else {
-		LZ4F_dctx *ctx;
-		size_t in = 0, ret = 1;
-
-		if (LZ4F_isError(LZ4F_createDecompressionContext(&ctx, LZ4F_VERSION))) {
-			free(out);
-			snprintf(why, nwhy, "lz4 cannot start");
-			return NULL;
-		}
-		while (in < len && ret != 0) {
-			size_t dst = alloc - have, src = len - in;
-
-			if (dst == 0) {
-				if (alloc >= APT_INDEX_MAX)
-					break;
-				alloc = alloc * 2 > APT_INDEX_MAX ? APT_INDEX_MAX : alloc * 2;
-				out = xrealloc(out, alloc + 1);
-				continue;
-			}
-			ret = LZ4F_decompress(ctx, out + have, &dst, data + in, &src, NULL);
-			if (LZ4F_isError(ret))
-				break;
-			have += dst;
-			in += src;
-		}
-		LZ4F_freeDecompressionContext(ctx);
-		if (ret != 0) {
-			free(out);
-			snprintf(why, nwhy, LZ4F_isError(ret) ? "not an lz4 frame" : "larger than %d MB decompressed",
-				 APT_INDEX_MAX >> 20);
-			return NULL;
-		}
-	}
-	out[have] = '\0';
-	return out;
-}
 
 /*
  * host.packages: the installed packages (dpkg's status); LNX-002's facts:
@@ -3026,30 +2559,30 @@ gather_packages(struct facts *f, const struct run *run)
 	static const char *const lnx002[] = { "host.security_updates_pending", "host.security_updates",
 					      "host.apt_security_index_age_days" };
 	char why[HOSTFS_WHY_MAX] = "", err[ERRMSG_MAX] = "", **names = NULL, *text, *data;
-	struct pkgs inst = { 0 }, avail = { 0 };
+	struct debpkgs inst = { 0 }, avail = { 0 };
 	const char *pending[LIST_MAX];
 	char *owned[LIST_MAX];
 	size_t len, i, nn = 0, npend = 0, nsec = 0;
 	long long oldest = -1;
 	enum hostfs_result r;
 
-	r = hostfs_read("/var/lib/dpkg/status", DPKG_STATUS_MAX, &text, &len, why);
+	r = hostfs_read("/var/lib/dpkg/status", DEBPKG_STATUS_MAX, &text, &len, why);
 	if (r != HOSTFS_OK) {
 		read_error(f, "host.packages", "/var/lib/dpkg/status", r, why);
 		for (i = 0; i < NELEM(lnx002); i++)
 			read_error(f, lnx002[i], "/var/lib/dpkg/status", r, why);
 		goto history;
 	}
-	if (deb822_packages(text, true, &inst, err, sizeof(err)) == -1) {
+	if (debpkg_parse(text, true, &inst, err, sizeof(err)) == -1) {
 		free(text);
 		facts_set_error(f, "host.packages", "/var/lib/dpkg/status: %s", err);
 		for (i = 0; i < NELEM(lnx002); i++)
 			facts_set_error(f, lnx002[i], "/var/lib/dpkg/status: %s", err);
-		pkgs_free(&inst);
+		debpkgs_free(&inst);
 		goto history;
 	}
 	free(text);
-	qsort(inst.p, inst.n, sizeof(*inst.p), pkg_cmp);
+	qsort(inst.p, inst.n, sizeof(*inst.p), debpkg_cmp);
 	{
 		const char **list = xmalloc((inst.n + 1) * sizeof(*list));
 		size_t k = 0;
@@ -3065,7 +2598,7 @@ gather_packages(struct facts *f, const struct run *run)
 	if (r != HOSTFS_OK && r != HOSTFS_ABSENT) {
 		for (i = 0; i < NELEM(lnx002); i++)
 			read_error(f, lnx002[i], "/var/lib/apt/lists", r, why);
-		pkgs_free(&inst);
+		debpkgs_free(&inst);
 		goto history;
 	}
 	for (i = 0; i < nn && !err[0]; i++) {
@@ -3078,17 +2611,17 @@ gather_packages(struct facts *f, const struct run *run)
 		if (util_glob("*_dists_*-updates_*", names[i]))
 			continue;	/* bookworm-updates: stable updates, not security */
 		p = xasprintf("/var/lib/apt/lists/%s", names[i]);
-		r = hostfs_read(p, APT_INDEX_MAX, &data, &len, why);
+		r = hostfs_read(p, DEBPKG_INDEX_MAX, &data, &len, why);
 		if (r != HOSTFS_OK) {
 			snprintf(err, sizeof(err), "%s: %s", p, hostfs_why(r, why));
 			if (r == HOSTFS_DENIED)
 				snprintf(err, sizeof(err), "needs read access to %s", p);
-		} else if (!(plain = apt_index_text(names[i], data, len, why, sizeof(why)))) {
+		} else if (!(plain = debpkg_index_text(names[i], data, len, why, sizeof(why)))) {
 			snprintf(err, sizeof(err), "%s: %s", p, why);
 			free(data);
 		} else {
 			free(data);
-			if (deb822_packages(plain, false, &avail, why, sizeof(why)) == -1)
+			if (debpkg_parse(plain, false, &avail, why, sizeof(why)) == -1)
 				snprintf(err, sizeof(err), "%s: %s", p, why);
 			free(plain);
 			nsec++;
@@ -3108,16 +2641,16 @@ gather_packages(struct facts *f, const struct run *run)
 	if (err[0]) {
 		for (i = 0; i < NELEM(lnx002); i++)
 			facts_set_error(f, lnx002[i], "%s", err);
-		pkgs_free(&inst);
-		pkgs_free(&avail);
+		debpkgs_free(&inst);
+		debpkgs_free(&avail);
 		goto history;
 	}
 	/* every installed package a security suite has in a newer version */
 	for (i = 0; i < avail.n; i++) {
-		struct pkg key = avail.p[i];
-		const struct pkg *have = bsearch(&key, inst.p, inst.n, sizeof(*inst.p), pkg_cmp);
+		struct debpkg key = avail.p[i];
+		const struct debpkg *have = bsearch(&key, inst.p, inst.n, sizeof(*inst.p), debpkg_cmp);
 
-		if (!have || deb_vercmp(avail.p[i].version, have->version) <= 0)
+		if (!have || debpkg_vercmp(avail.p[i].version, have->version) <= 0)
 			continue;
 		/* one count per package, whatever the number of indexes that have it */
 		if (npend < LIST_MAX) {
@@ -3141,8 +2674,8 @@ gather_packages(struct facts *f, const struct run *run)
 	facts_set_int(f, "host.apt_security_index_age_days", oldest < 0 ? 0 : oldest);
 	for (i = 0; i < npend; i++)
 		free(owned[i]);
-	pkgs_free(&inst);
-	pkgs_free(&avail);
+	debpkgs_free(&inst);
+	debpkgs_free(&avail);
 
 history:
 	/* the last run of apt that upgraded: an Upgrade: line, then its End-Date: */
