@@ -105,6 +105,20 @@ read_error(struct facts *f, const char *fact, const char *path, enum hostfs_resu
 		facts_set_error(f, fact, "%s: %s", path, hostfs_why(r, why));
 }
 
+/*
+ * A configuration file with a NUL byte is not text: what follows the NUL
+ * would be invisible to the C string functions that read it. True (with
+ * the fact's error set) when text has one.
+ */
+static bool
+not_text(struct facts *f, const char *fact, const char *path, const char *text, size_t len)
+{
+	if (!memchr(text, '\0', len))
+		return false;
+	facts_set_error(f, fact, "%s: not text (a NUL byte)", path);
+	return true;
+}
+
 /* The first line of a small file, trimmed; NULL with the fact's error set. */
 static char *
 read_value(struct facts *f, const char *fact, const char *path)
@@ -1080,6 +1094,10 @@ each_config(struct facts *f, const char *fact, const char *main_path, const char
 
 	if (main_path) {
 		r = hostfs_read(main_path, SMALL_FILE_MAX * 16, &text, &len, why);
+		if (r == HOSTFS_OK && not_text(f, fact, main_path, text, len)) {
+			free(text);
+			return -1;
+		}
 		if (r == HOSTFS_OK) {
 			fn(text, main_path, ctx);
 			free(text);
@@ -1101,6 +1119,12 @@ each_config(struct facts *f, const char *fact, const char *main_path, const char
 		char *p = xasprintf("%s/%s", dir, names[k]);
 
 		r = hostfs_read(p, SMALL_FILE_MAX * 16, &text, &len, why);
+		if (r == HOSTFS_OK && not_text(f, fact, p, text, len)) {
+			free(text);
+			free(p);
+			hostfs_names_free(names, nn);
+			return -1;
+		}
 		if (r == HOSTFS_OK) {
 			fn(text, p, ctx);
 			free(text);
@@ -1512,6 +1536,8 @@ gather_passwords(struct facts *f)
 	r = hostfs_read("/etc/pam.d/common-password", SMALL_FILE_MAX, &text, &len, why);
 	if (r != HOSTFS_OK) {
 		read_error(f, "host.password_minlen", "/etc/pam.d/common-password", r, why);
+	} else if (not_text(f, "host.password_minlen", "/etc/pam.d/common-password", text, len)) {
+		free(text);
 	} else {
 		if ((line = pam_line(text, "pam_pwquality.so")) != NULL) {
 			struct conf_key k = { "minlen", 8 };
@@ -1540,6 +1566,12 @@ gather_passwords(struct facts *f)
 		read_error(f, "host.faillock_enabled", "/etc/pam.d/common-auth", r, why);
 		read_error(f, "host.faillock_deny", "/etc/pam.d/common-auth", r, why);
 		read_error(f, "host.faillock_unlock_time", "/etc/pam.d/common-auth", r, why);
+		return;
+	}
+	if (not_text(f, "host.faillock_enabled", "/etc/pam.d/common-auth", text, len)) {
+		facts_set_error(f, "host.faillock_deny", "/etc/pam.d/common-auth: not text (a NUL byte)");
+		facts_set_error(f, "host.faillock_unlock_time", "/etc/pam.d/common-auth: not text (a NUL byte)");
+		free(text);
 		return;
 	}
 	line = pam_line(text, "pam_faillock.so");
@@ -1750,6 +1782,10 @@ gather_sudo(struct facts *f)
 	r = hostfs_read("/etc/pam.d/su", SMALL_FILE_MAX, &text, &len, why);
 	if (r != HOSTFS_OK) {
 		read_error(f, "host.su_restricted", "/etc/pam.d/su", r, why);
+		return;
+	}
+	if (not_text(f, "host.su_restricted", "/etc/pam.d/su", text, len)) {
+		free(text);
 		return;
 	}
 	line = pam_line(text, "pam_wheel.so");

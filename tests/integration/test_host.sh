@@ -298,6 +298,21 @@ controls_are "hostile: a 100 MB /etc/passwd" ERROR UNKNOWN LNX-017
 assert "hostile: the reason names the cap" grep -q '/etc/passwd: larger than 8388608 bytes' "$OUT"
 assert "hostile: a 100 MB /etc/passwd ends quickly" within 2
 
+# binary garbage in login.defs (not read: no control needs it) and in PAM's
+# common-password (read for LNX-016): the run ends normally, and a file with
+# a NUL byte is not text: LNX-016 is not evaluated, never passed
+head -c 4096 /dev/urandom >"$H/etc/login.defs"
+printf 'password requisite pam_pwquality.so minlen=\0\377\001garbage\n' >"$H/etc/pam.d/common-password"
+head -c 2048 /dev/urandom >>"$H/etc/pam.d/common-password"
+run hostile-garbage --root "$H" --output-format json
+assert "hostile: binary garbage in login.defs and common-password: a well-formed result" \
+	"$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["controls"]' "$OUT"
+assert "hostile: binary garbage: exit 0-3" [ "$RC" -ge 0 ] && [ "$RC" -le 3 ]
+assert "hostile: binary garbage: stderr empty" stderr_empty
+controls_are "hostile: binary garbage in common-password" ERROR UNKNOWN LNX-016
+assert "hostile: binary garbage: the reason says the PAM file is not text" \
+	grep -q '/etc/pam.d/common-password: not text (a NUL byte)' "$OUT"
+
 # a tree without /proc and /sys is not a running system: those controls are not evaluated
 rm -rf "$H/proc" "$H/sys"
 run hostile-noproc --root "$H" -P udvidet --output-format json
