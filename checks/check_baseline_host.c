@@ -269,7 +269,7 @@ gather_sysctls(struct facts *f, const struct run *run)
 	for (i = 0; i < run->b.ncontrols; i++) {
 		const struct control *c = &run->b.controls[i];
 
-		if (strcmp(c->family, "host") != 0)
+		if (!control_in_family(c, "host"))
 			continue;
 		if (c->applies_if)
 			rule_facts(c->applies_if, &names);

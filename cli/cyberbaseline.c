@@ -197,7 +197,7 @@ cmd_list(int argc, char **argv)
 
 		if (c.profile && !baseline_in_profile(&b, ct, c.profile))
 			continue;
-		if (c.family && strcmp(c.family, ct->family) != 0)
+		if (c.family && !control_in_family(ct, c.family))
 			continue;
 		printf("%-10s %-8s %-8s %-6s %s\n", ct->id, severity_name(ct->severity), ct->profile,
 		       ct->family, text_get(&ct->title, c.lang));

@@ -164,6 +164,8 @@ control_release(struct control *c)
 
 	free(c->id);
 	free(c->family);
+	for (i = 0; i < c->nalso; i++)
+		free(c->also_in[i]);
 	free(c->profile);
 	free(c->origin);
 	text_release(&c->title);
@@ -308,12 +310,63 @@ load_rule(const struct ctx *cx, const struct jv *obj, const char *path, const ch
 	return r;
 }
 
+/* "also_in": other families (never the control's own), each once. */
+static int
+load_also_in(const struct ctx *cx, const struct jv *v, const char *path, struct control *c)
+{
+	size_t i, k;
+
+	if (!v)
+		return 0;
+	if (v->type != JV_ARRAY || v->n == 0 || v->n > BASELINE_ALSO_MAX) {
+		errmsg_set(cx->e, "%s: %s.also_in: expected an array of 1 to %d families", cx->what,
+			   path, BASELINE_ALSO_MAX);
+		return -1;
+	}
+	for (i = 0; i < v->n; i++) {
+		const struct jv *f = &v->items[i];
+
+		if (f->type != JV_STRING ||
+		    !in_set(f->s, families, sizeof(families) / sizeof(families[0]))) {
+			errmsg_set(cx->e, "%s: %s.also_in[%zu]: expected a family (%s)", cx->what,
+				   path, i, "host, ssh, tls, snmp, mail or web");
+			return -1;
+		}
+		if (strcmp(f->s, c->family) == 0) {
+			errmsg_set(cx->e, "%s: %s.also_in[%zu]: '%s' is the control's own family",
+				   cx->what, path, i, f->s);
+			return -1;
+		}
+		for (k = 0; k < c->nalso; k++)
+			if (strcmp(c->also_in[k], f->s) == 0) {
+				errmsg_set(cx->e, "%s: %s.also_in[%zu]: '%s' is listed twice",
+					   cx->what, path, i, f->s);
+				return -1;
+			}
+		c->also_in[c->nalso++] = xstrdup(f->s);
+	}
+	return 0;
+}
+
+bool
+control_in_family(const struct control *c, const char *family)
+{
+	size_t i;
+
+	if (strcmp(c->family, family) == 0)
+		return true;
+	for (i = 0; i < c->nalso; i++)
+		if (strcmp(c->also_in[i], family) == 0)
+			return true;
+	return false;
+}
+
 /* Loads controls[i] (or a tailoring's) into c. */
 static int
 load_control(const struct ctx *cx, const struct baseline *b, const struct jv *v, const char *path,
 	     struct control *c)
 {
-	static const char *const keys[] = { "id", "version", "family", "profile", "severity",
+	static const char *const keys[] = { "id", "version", "family", "also_in", "profile", "severity",
 					    "on_error", "title", "rationale", "remediation",
 					    "references", "params", "applies_if", "rule",
 					    "warning_rule", "note" };
@@ -346,6 +399,8 @@ load_control(const struct ctx *cx, const struct baseline *b, const struct jv *v,
 		return -1;
 	}
 	c->family = xstrdup(family);
+	if (load_also_in(cx, jv_get(v, "also_in"), path, c) == -1)
+		return -1;
 	if (!(profile = get_str(cx, v, path, "profile", true)))
 		return -1;
 	if (!baseline_profile(b, profile)) {

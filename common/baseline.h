@@ -14,6 +14,7 @@ struct errmsg;
 struct jv;
 
 #define BASELINE_FORMAT 1
+#define BASELINE_ALSO_MAX 5
 
 enum severity { SEV_WARNING = 1, SEV_CRITICAL = 2 };
 
@@ -32,6 +33,8 @@ struct control {
 	char *id;		/* "SSH-003", stable, never reused */
 	int control_version;	/* bumped when the semantics change */
 	char *family;		/* "ssh", "tls", ... = the check that evaluates it */
+	char *also_in[BASELINE_ALSO_MAX];	/* other families whose checks evaluate it too */
+	size_t nalso;
 	char *profile;		/* lowest profile that includes it */
 	enum severity severity;
 	int on_error;		/* plugin state when not evaluated: 3 (default), 1 or 2 */
@@ -96,6 +99,8 @@ const struct control *baseline_find(const struct baseline *b, const char *id);
 const struct profile *baseline_profile(const struct baseline *b, const char *id);
 /* True when control c belongs to profile p (directly or by inheritance). */
 bool baseline_in_profile(const struct baseline *b, const struct control *c, const char *profile);
+/* True when the check of `family` evaluates c: its family, or one of also_in. */
+bool control_in_family(const struct control *c, const char *family);
 /* Localised text: "da" picks Danish, anything else English. */
 const char *text_get(const struct text *t, const char *lang);
 const char *severity_name(enum severity s);

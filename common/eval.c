@@ -79,7 +79,7 @@ eval_run(struct report *r, const struct baseline *b, const char *family, const c
 		const struct waiver *wv = NULL, *expired = NULL;
 		struct control_result *cr;
 
-		if (strcmp(c->family, family) != 0 || !baseline_in_profile(b, c, profile))
+		if (!control_in_family(c, family) || !baseline_in_profile(b, c, profile))
 			continue;
 		cr = eval_control(r, c, f);
 		/* a waiver hides a failure or an error; a passing control stays PASS */

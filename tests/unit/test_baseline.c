@@ -74,7 +74,29 @@ test_load_valid(void **state)
 	assert_true(baseline_in_profile(&b, baseline_find(&b, "TST-001"), "udvidet"));
 	assert_null(baseline_find(&b, "TST-999"));
 	assert_int_equal(baseline_find(&b, "TST-002")->nrefs, 3);
+	assert_true(control_in_family(baseline_find(&b, "TST-001"), "ssh"));
+	assert_false(control_in_family(baseline_find(&b, "TST-001"), "mail"));
 	baseline_release(&b);
+}
+
+static void
+test_also_in(void **state)
+{
+	char *text = mutate("\"family\": \"ssh\"", "\"family\": \"ssh\", \"also_in\": [\"mail\", \"web\"]");
+	struct baseline b;
+	struct errmsg e;
+	const struct control *c;
+
+	(void)state;
+	assert_int_equal(baseline_load_buf(&b, text, strlen(text), "b.json", &e), 0);
+	c = baseline_find(&b, "TST-001");
+	assert_true(control_in_family(c, "ssh"));
+	assert_true(control_in_family(c, "mail"));
+	assert_true(control_in_family(c, "web"));
+	assert_false(control_in_family(c, "tls"));
+	assert_false(control_in_family(baseline_find(&b, "TST-002"), "mail"));
+	baseline_release(&b);
+	free(text);
 }
 
 struct bad {
@@ -93,6 +115,10 @@ static const struct bad bads[] = {
 	{ "\"id\": \"TST-001\"", "\"id\": \"-TST-001\"", "baseline 'b.json': controls[0].id: '-TST-001' is not a control id like 'SSH-003'" },
 	{ "\"id\": \"TST-002\"", "\"id\": \"TST-001\"", "baseline 'b.json': controls[1].id: control 'TST-001' already exists" },
 	{ "\"family\": \"ssh\"", "\"family\": \"ftp\"", "baseline 'b.json': controls[0].family: unknown family 'ftp'" },
+	{ "\"family\": \"ssh\"", "\"family\": \"ssh\", \"also_in\": [\"mail\", \"ftp\"]", "baseline 'b.json': controls[0].also_in[1]: expected a family (host, ssh, tls, snmp, mail or web)" },
+	{ "\"family\": \"ssh\"", "\"family\": \"ssh\", \"also_in\": [\"ssh\"]", "baseline 'b.json': controls[0].also_in[0]: 'ssh' is the control's own family" },
+	{ "\"family\": \"ssh\"", "\"family\": \"ssh\", \"also_in\": [\"web\", \"web\"]", "baseline 'b.json': controls[0].also_in[1]: 'web' is listed twice" },
+	{ "\"family\": \"ssh\"", "\"family\": \"ssh\", \"also_in\": []", "baseline 'b.json': controls[0].also_in: expected an array of 1 to 5 families" },
 	{ "\"profile\": \"basis\", \"severity\"", "\"profile\": \"gold\", \"severity\"", "baseline 'b.json': controls[0].profile: no profile 'gold'" },
 	{ "\"da\": \"Protokol 2\"", "\"de\": \"Protokoll 2\"", "baseline 'b.json': controls[0].title.de: unknown key" },
 	{ "{\"en\": \"Protocol 2\", \"da\": \"Protokol 2\"}", "{\"en\": \"Protocol 2\"}", "baseline 'b.json': controls[0].title.da: missing" },
@@ -268,6 +294,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_valid),
 		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_also_in),
 		cmocka_unit_test(test_load_file_errors),
 		cmocka_unit_test(test_tailoring),
 		cmocka_unit_test(test_tailoring_effects),
