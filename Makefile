@@ -22,7 +22,7 @@ FUZZ_CC    ?= clang
 # netsnmp (libsnmp-dev) gives just -lnetsnmp, not net-snmp-config's extra -lm -lssl; the
 # toolchain links --as-needed, so only a binary that calls net-snmp records it (the same for
 # liblz4 and zlib: apt's compressed package indexes, read by check_baseline_host)
-PKGS       := json-c libssh openssl netsnmp liblz4 zlib
+PKGS       := json-c libssh openssl netsnmp liblz4 zlib libcurl libpsl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -46,7 +46,7 @@ endif
 CPPFLAGS += -D_GNU_SOURCE -DCB_VERSION='"$(VERSION)"' -DCB_DATADIR='"$(DATADIR)"' -Icommon
 CFLAGS   += $(WARN) $(OPT) $(HARDEN_CFLAGS) $(PKG_CFLAGS) -MMD -MP
 LDFLAGS  += $(HARDEN_LDFLAGS) $(SAN_LDFLAGS)
-LDLIBS   += $(PKG_LIBS)
+LDLIBS   += $(PKG_LIBS) -lresolv
 
 LIB_SRC  := $(sort $(wildcard common/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -87,7 +87,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(wildcard common/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -g -O1 -D_GNU_SOURCE -DCB_VERSION='"$(VERSION)"' -DCB_DATADIR='"$(DATADIR)"' -Icommon \
 		$(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-o $@ $< $(LIB_SRC) $(PKG_LIBS)
+		-o $@ $< $(LIB_SRC) $(PKG_LIBS) -lresolv
 
 unit: $(UNIT)
 fuzz: $(FUZZ)

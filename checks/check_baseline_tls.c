@@ -39,10 +39,10 @@
 #include "starttls.h"
 #include "tls.h"
 #include "tls_wire.h"
+#include "tlsprobe.h"
 #include "util.h"
 #include "banned.h"
 
-#define SUITES_MAX 256
 /*
  * A version's suites are enumerated in up to PARTS_MAX parts side by side,
  * each of at most about PART_SUITES suites dealt round-robin: whether a
@@ -53,10 +53,6 @@
 #define PARTS_MAX 4
 #define PART_SUITES 24
 #define PART_GROUPS 8
-/* Curves to offer with: every suite of TLS 1.3, the ECDHE ones below it. */
-#define ECDHE_SUITES "ECDHE"
-#define RAW_BUF_MAX (TLS_WIRE_RECORD_MAX + 16)
-#define STARTTLS_BUF_MAX (STARTTLS_LINE_MAX * 8)
 
 static const char description[] =
 	"Checks a TLS endpoint against the TLS controls of the baseline: the protocol\n"
@@ -111,424 +107,35 @@ handle(int val, const char *arg, void *ctx, struct errmsg *e)
 	return -1;
 }
 
-enum job_kind { JOB_RAW, JOB_PROTO, JOB_CIPHERS, JOB_GROUPS };
-enum outcome { OUT_PENDING, OUT_ACCEPTED, OUT_REFUSED, OUT_FAILED };
-/* Where a job's current connection is. */
-enum phase { PH_CONNECT, PH_STARTTLS, PH_HANDSHAKE };
-static const char *const phase_stage[] = { "connect", "starttls", NULL };
-
-/*
- * One line of handshakes on one server: a protocol probe, or an enumeration
- * of cipher suites or of key exchange groups.
- */
-struct job {
-	enum job_kind kind;
-	enum tls_wire_proto raw;	/* JOB_RAW */
-	enum tls_version v;		/* JOB_PROTO, JOB_CIPHERS, JOB_GROUPS */
-	int fd;
-	enum phase phase;
-	struct starttls st;		/* PH_STARTTLS */
-	char *stbuf;
-	size_t stlen;
-	bool not_offered;		/* the server did not offer STARTTLS */
-	struct tls_attempt *a;
-	short events;
-	enum outcome out;
-	char err[ERRMSG_MAX];
-	uint8_t *buf;			/* JOB_RAW: the answer so far */
-	size_t len;
-	struct tls_result res;		/* JOB_PROTO: what the handshake gave */
-	/*
-	 * Enumerations: what is still offered, and what was accepted: the
-	 * suites (JOB_CIPHERS) with the key exchange each used, or the groups
-	 * (JOB_GROUPS, suites[] unused)
-	 */
-	const char *offer[SUITES_MAX];
-	size_t noffer;
-	char *suites[SUITES_MAX];
-	char *groups[SUITES_MAX];
-	unsigned dh_bits_min;
-	size_t nsuites;
-	bool incomplete;
-};
-
+/* Adds s to list (of n, at most max) unless it is there; the list keeps pointers. */
+/* One run of the probe. */
 struct probe {
 	const struct opts *o;
 	const struct tls_opts *t;
 	struct report *r;
 	struct deadline d;
 	const char *name;		/* SNI and name to match, or NULL */
-	struct sockaddr_storage addr;	/* where the first connection went */
-	socklen_t addrlen;
-	int spare_fd;			/* that first connection, until a job takes it */
+	struct tlsprobe tp;		/* the server, for the handshakes */
 };
 
-static const char *const raw_names[] = { "SSLv2", "SSLv3" };
-
-static const char *
-job_name(const struct job *j)
-{
-	return j->kind == JOB_RAW ? raw_names[j->raw] : tls_version_name(j->v);
-}
-
-static void
-job_close(struct job *j)
-{
-	tls_attempt_free(j->a);
-	j->a = NULL;
-	if (j->fd != -1)
-		close(j->fd);
-	j->fd = -1;
-	j->events = 0;
-}
-
-static void
-job_end(struct job *j, enum outcome out, const char *err)
-{
-	job_close(j);
-	j->out = out;
-	if (err)
-		snprintf(j->err, sizeof(j->err), "%s", err);
-}
-
-/* The OpenSSL cipher string of what j still offers. */
-static char *
-offer_string(const struct job *j)
-{
-	struct sbuf sb;
-	size_t i;
-
-	sbuf_init(&sb, 64 * 1024);
-	for (i = 0; i < j->noffer; i++) {
-		if (i)
-			sbuf_addch(&sb, ':');
-		sbuf_addstr(&sb, j->offer[i]);
-	}
-	return sbuf_detach(&sb);
-}
-
-/* The handshake itself, on j's connected (and upgraded) connection. */
-static void
-job_handshake(struct probe *p, struct job *j)
-{
-	struct tls_attempt_opts ao;
-	struct errmsg e;
-	uint8_t hello[TLS_WIRE_HELLO_MAX];
-	char *offer = NULL;
-	size_t n;
-
-	j->phase = PH_HANDSHAKE;
-	if (j->kind == JOB_RAW) {
-		n = tls_wire_client_hello(j->raw, hello);
-		if (send(j->fd, hello, n, MSG_NOSIGNAL) != (ssize_t)n) {
-			job_end(j, OUT_REFUSED, "connection closed before our ClientHello");
-			return;
-		}
-		j->buf = j->buf ? j->buf : xmalloc(RAW_BUF_MAX);
-		j->len = 0;
-		j->events = POLLIN;
-		return;
-	}
-	memset(&ao, 0, sizeof(ao));
-	ao.version = j->v;
-	ao.sni = p->name;
-	if (j->kind == JOB_PROTO) {
-		ao.want_cert = true;
-		ao.want_ocsp = true;
-		ao.ca_file = p->t->ca_file;
-		ao.verify_name = p->name ? p->name : p->o->host;
-	} else if (j->kind == JOB_CIPHERS) {
-		offer = offer_string(j);
-		if (j->v == TLS_V13)
-			ao.ciphersuites = offer;
-		else
-			ao.ciphers = offer;
-	} else {
-		offer = offer_string(j);
-		ao.groups = offer;
-		if (j->v != TLS_V13)
-			ao.ciphers = ECDHE_SUITES;
-	}
-	j->a = tls_attempt_new(j->fd, &ao, &e);
-	free(offer);
-	if (!j->a) {
-		job_end(j, OUT_FAILED, e.msg);
-		return;
-	}
-	j->events = POLLOUT;
-}
-
-/*
- * The STARTTLS prelude, one step: with `readable`, reads what the server
- * sent; feeds the dialogue, sends our next command, and starts the
- * handshake once the server said go ahead.
- */
-static void
-job_starttls(struct probe *p, struct job *j, bool readable)
-{
-	enum starttls_status s;
-	const char *out;
-	size_t used;
-	ssize_t got;
-
-	if (readable) {
-		if (j->stlen == STARTTLS_BUF_MAX) {
-			job_end(j, OUT_FAILED, "reply over the cap");
-			return;
-		}
-		got = read(j->fd, j->stbuf + j->stlen, STARTTLS_BUF_MAX - j->stlen);
-		if (got < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		if (got <= 0) {
-			job_end(j, OUT_FAILED, NULL);
-			snprintf(j->err, sizeof(j->err), "connection closed during the %s dialogue",
-				 starttls_proto_name(p->t->starttls_proto));
-			return;
-		}
-		j->stlen += (size_t)got;
-	}
-	for (;;) {
-		s = starttls_feed(&j->st, j->stbuf, j->stlen, &used, &out);
-		memmove(j->stbuf, j->stbuf + used, j->stlen - used);
-		j->stlen -= used;
-		switch (s) {
-		case STARTTLS_READY:
-			job_handshake(p, j);
-			return;
-		case STARTTLS_NOT_OFFERED:
-			j->not_offered = true;
-			job_end(j, OUT_REFUSED, "the server does not offer STARTTLS");
-			return;
-		case STARTTLS_BAD:
-			job_end(j, OUT_FAILED, j->st.msg);
-			return;
-		case STARTTLS_NEED_MORE:
-			break;
-		}
-		if (!out) {
-			j->events = POLLIN;
-			return;
-		}
-		/* a command of a few bytes on a fresh socket: the send buffer takes it whole */
-		if (send(j->fd, out, strlen(out), MSG_NOSIGNAL) != (ssize_t)strlen(out)) {
-			job_end(j, OUT_FAILED, NULL);
-			snprintf(j->err, sizeof(j->err), "cannot send '%.*s'", (int)strcspn(out, "\r"),
-				 out);
-			return;
-		}
-	}
-}
-
-/* j's connection is up: the prelude, or straight to the handshake. */
-static void
-job_connected(struct probe *p, struct job *j)
-{
-	if (!p->t->starttls) {
-		job_handshake(p, j);
-		return;
-	}
-	j->phase = PH_STARTTLS;
-	starttls_init(&j->st, p->t->starttls_proto);
-	j->stbuf = j->stbuf ? j->stbuf : xmalloc(STARTTLS_BUF_MAX);
-	j->stlen = 0;
-	job_starttls(p, j, false);
-}
-
-/* Starts j's next handshake on a fresh connection (or the first one, kept). */
-static void
-job_start(struct probe *p, struct job *j)
-{
-	struct errmsg e;
-	int rc = 0;
-
-	j->phase = PH_CONNECT;
-	if (p->spare_fd != -1) {
-		j->fd = p->spare_fd;
-		p->spare_fd = -1;
-	} else {
-		rc = net_connect_start((const struct sockaddr *)&p->addr, p->addrlen, &j->fd, &e);
-		if (rc == -1) {
-			job_end(j, OUT_FAILED, e.msg);
-			return;
-		}
-	}
-	if (rc == 1) {
-		j->events = POLLOUT;
-		return;
-	}
-	job_connected(p, j);
-}
-
-static void
-cipher_accepted(struct job *j, const struct tls_result *res)
-{
-	const char *chosen = j->kind == JOB_GROUPS ? res->kx_offered : res->cipher_openssl;
-	size_t i, k;
-
-	if (j->kind == JOB_GROUPS && j->nsuites < SUITES_MAX) {
-		j->groups[j->nsuites++] = xstrdup(res->kx_group);
-	} else if (j->nsuites < SUITES_MAX) {
-		j->suites[j->nsuites] = xstrdup(res->cipher);
-		if (res->kx_group[0] && strcmp(res->kx_group, "DH") == 0)
-			j->groups[j->nsuites] = xasprintf("DH-%u", res->kx_bits);
-		else
-			j->groups[j->nsuites] = xstrdup(res->kx_group);
-		j->nsuites++;
-	}
-	if (strcmp(res->kx_group, "DH") == 0 && (j->dh_bits_min == 0 || res->kx_bits < j->dh_bits_min))
-		j->dh_bits_min = res->kx_bits;
-	/* offer the rest next time */
-	for (i = k = 0; i < j->noffer; i++)
-		if (strcmp(j->offer[i], chosen) != 0)
-			j->offer[k++] = j->offer[i];
-	if (k == j->noffer)
-		j->incomplete = true;	/* the server chose what we did not offer: stop */
-	j->noffer = k;
-}
-
-/* Advances j after poll() said its fd is ready. */
-static void
-job_step(struct probe *p, struct job *j)
-{
-	struct tls_wire_result wr;
-	struct errmsg e;
-	enum tls_step s;
-	char msg[160];
-	ssize_t got;
-
-	if (j->phase == PH_CONNECT) {
-		if (net_connect_finish(j->fd, &e) == -1)
-			job_end(j, OUT_FAILED, e.msg);
-		else
-			job_connected(p, j);
-		return;
-	}
-	if (j->phase == PH_STARTTLS) {
-		job_starttls(p, j, true);
-		return;
-	}
-	if (j->kind == JOB_RAW) {
-		got = read(j->fd, j->buf + j->len, RAW_BUF_MAX - j->len);
-		if (got < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		if (got <= 0) {
-			/* a close in answer to an old hello is how many servers say no */
-			job_end(j, j->len || got < 0 ? OUT_FAILED : OUT_REFUSED,
-				got < 0 ? "connection reset" : "connection closed");
-			return;
-		}
-		j->len += (size_t)got;
-		switch (tls_wire_parse_answer(j->raw, j->buf, j->len, &wr, msg, sizeof(msg))) {
-		case TLS_WIRE_NEED_MORE:
-			if (j->len == RAW_BUF_MAX)
-				job_end(j, OUT_FAILED, "answer over the cap");
-			return;
-		case TLS_WIRE_OK:
-			job_end(j, wr.answer == TLS_WIRE_ACCEPTED ? OUT_ACCEPTED : OUT_REFUSED, NULL);
-			return;
-		case TLS_WIRE_BAD:
-			job_end(j, OUT_FAILED, msg);
-			return;
-		}
-		return;
-	}
-	s = tls_attempt_step(j->a);
-	switch (s) {
-	case TLS_STEP_WANT_READ:
-		j->events = POLLIN;
-		return;
-	case TLS_STEP_WANT_WRITE:
-		j->events = POLLOUT;
-		return;
-	case TLS_STEP_DONE:
-		if (j->kind == JOB_PROTO) {
-			j->res = *tls_attempt_result(j->a);
-			job_end(j, OUT_ACCEPTED, NULL);
-			return;
-		}
-		cipher_accepted(j, tls_attempt_result(j->a));
-		job_close(j);
-		if (j->noffer == 0 || j->incomplete || j->nsuites == SUITES_MAX) {
-			j->out = OUT_ACCEPTED;
-			return;
-		}
-		job_start(p, j);
-		return;
-	case TLS_STEP_REFUSED:
-		snprintf(msg, sizeof(msg), "%s", tls_attempt_error(j->a));
-		job_end(j, j->kind >= JOB_CIPHERS && j->nsuites ? OUT_ACCEPTED : OUT_REFUSED, msg);
-		return;
-	case TLS_STEP_FAILED:
-		snprintf(msg, sizeof(msg), "%s", tls_attempt_error(j->a));
-		if (j->kind >= JOB_CIPHERS && j->nsuites)
-			j->incomplete = true;
-		job_end(j, OUT_FAILED, msg);
-		return;
-	}
-}
-
-/*
- * Runs jobs[0..n) to their end, side by side. 0, or -1 with report_fatal
- * set (deadline, unreachable).
- */
+/* Runs jobs side by side: 0, or -1 with report_fatal() set. */
 static int
-run_jobs(struct probe *p, struct job *jobs, size_t n, const char *stage)
+run_jobs(struct probe *p, struct tlsprobe_job *jobs, size_t n, const char *stage)
 {
-	struct pollfd pfd[64];
-	size_t idx[64], i, np;
-	int ready;
+	const char *st = stage, *job = "";
+	bool timed_out;
+	struct errmsg e;
 
-	const char *st;
-
-	for (i = 0; i < n; i++)
-		if (jobs[i].out == OUT_PENDING)
-			job_start(p, &jobs[i]);
-	for (;;) {
-		deadline_stage(&p->d, stage);
-		for (i = np = 0; i < n && np < NELEM(pfd); i++)
-			if (jobs[i].out == OUT_PENDING && jobs[i].fd != -1) {
-				pfd[np].fd = jobs[i].fd;
-				pfd[np].events = jobs[i].events;
-				pfd[np].revents = 0;
-				idx[np++] = i;
-			}
-		if (np == 0)
-			return 0;
-		if (deadline_expired(&p->d)) {
-			st = phase_stage[jobs[idx[0]].phase];
-			report_fatal(p->r, p->o->timeout_result,
-				     "timeout after %us in stage '%s' (%s)", p->o->timeout,
-				     st ? st : stage, job_name(&jobs[idx[0]]));
-			return -1;
-		}
-		ready = poll(pfd, (nfds_t)np, deadline_remaining_ms(&p->d));
-		if (ready < 0 && errno != EINTR) {
-			report_fatal(p->r, STATE_UNKNOWN, "poll failed: %s", strerror(errno));
-			return -1;
-		}
-		for (i = 0; ready > 0 && i < np; i++)
-			if (pfd[i].revents)
-				job_step(p, &jobs[idx[i]]);
-	}
+	if (tlsprobe_run(&p->tp, jobs, n, stage, &timed_out, &st, &job, &e) == 0)
+		return 0;
+	if (timed_out)
+		report_fatal(p->r, p->o->timeout_result, "timeout after %us in stage '%s' (%s)",
+			     p->o->timeout, st, job);
+	else
+		report_fatal(p->r, STATE_UNKNOWN, "%s", e.msg);
+	return -1;
 }
 
-static void
-jobs_release(struct job *jobs, size_t n)
-{
-	size_t i, k;
-
-	for (i = 0; i < n; i++) {
-		job_close(&jobs[i]);
-		free(jobs[i].buf);
-		free(jobs[i].stbuf);
-		for (k = 0; k < jobs[i].nsuites; k++) {
-			free(jobs[i].suites[k]);
-			free(jobs[i].groups[k]);
-		}
-	}
-}
-
-/* Adds s to list (of n, at most max) unless it is there; the list keeps pointers. */
 static void
 add_unique(const char **list, size_t *n, size_t max, const char *s)
 {
@@ -593,10 +200,10 @@ static const char *const tls_facts[] = {
 
 /* Turns the rounds' outcomes into facts. -1 when there is nothing to evaluate. */
 static int
-make_facts(struct probe *p, struct facts *f, struct job *proto, size_t nproto, struct job *ciph,
+make_facts(struct probe *p, struct facts *f, struct tlsprobe_job *proto, size_t nproto, struct tlsprobe_job *ciph,
 	   size_t nciph)
 {
-	const char *protocols[8], *suites[SUITES_MAX * 4], *groups[SUITES_MAX * 4];
+	const char *protocols[8], *suites[TLSPROBE_SUITES_MAX * 4], *groups[TLSPROBE_SUITES_MAX * 4];
 	const struct tls_result *best = NULL, *best12 = NULL;
 	size_t np = 0, ns = 0, ng = 0, i, k, not_offered = 0;
 	unsigned dh_min = 0;
@@ -604,12 +211,12 @@ make_facts(struct probe *p, struct facts *f, struct job *proto, size_t nproto, s
 	const char *first_err = NULL;
 
 	for (i = 0; i < nproto; i++) {
-		if (proto[i].out == OUT_ACCEPTED)
-			protocols[np++] = job_name(&proto[i]);
-		if (proto[i].out == OUT_FAILED && !first_err)
+		if (proto[i].out == TLSPROBE_ACCEPTED)
+			protocols[np++] = tlsprobe_job_name(&proto[i]);
+		if (proto[i].out == TLSPROBE_FAILED && !first_err)
 			first_err = proto[i].err;
 		not_offered += proto[i].not_offered;
-		if (proto[i].out == OUT_ACCEPTED && proto[i].kind == JOB_PROTO) {
+		if (proto[i].out == TLSPROBE_ACCEPTED && proto[i].kind == TLSPROBE_PROTO) {
 			best = &proto[i].res;	/* jobs run from the oldest to the newest version */
 			if (proto[i].v <= TLS_V12)
 				best12 = &proto[i].res;
@@ -637,13 +244,13 @@ make_facts(struct probe *p, struct facts *f, struct job *proto, size_t nproto, s
 	facts_set_list(f, "tls.protocols", protocols, np);
 
 	for (i = 0; i < nciph; i++) {
-		if (ciph[i].kind == JOB_GROUPS) {
-			groups_incomplete |= ciph[i].incomplete || ciph[i].out == OUT_FAILED;
+		if (ciph[i].kind == TLSPROBE_GROUPS) {
+			groups_incomplete |= ciph[i].incomplete || ciph[i].out == TLSPROBE_FAILED;
 			for (k = 0; k < ciph[i].nsuites; k++)
 				add_unique(groups, &ng, NELEM(groups), ciph[i].groups[k]);
 			continue;
 		}
-		incomplete |= ciph[i].incomplete || ciph[i].out == OUT_FAILED;
+		incomplete |= ciph[i].incomplete || ciph[i].out == TLSPROBE_FAILED;
 		for (k = 0; k < ciph[i].nsuites; k++) {
 			add_unique(suites, &ns, NELEM(suites), ciph[i].suites[k]);
 			add_unique(groups, &ng, NELEM(groups), ciph[i].groups[k]);
@@ -693,7 +300,7 @@ is_address(const char *host)
  * number of jobs used.
  */
 static size_t
-deal(struct job *jobs, enum job_kind kind, enum tls_version v, const char **names, size_t n,
+deal(struct tlsprobe_job *jobs, enum tlsprobe_kind kind, enum tls_version v, const char **names, size_t n,
      size_t per_part)
 {
 	size_t parts = (n + per_part - 1) / per_part, k;
@@ -719,9 +326,9 @@ first_connection(struct probe *p)
 	enum net_status st;
 	struct errmsg e;
 
-	p->spare_fd = -1;
+	p->tp.spare_fd = -1;
 	deadline_stage(&p->d, "connect");
-	st = net_connect(p->o->host, p->o->port, &p->d, &p->spare_fd, &e);
+	st = net_connect(p->o->host, p->o->port, &p->d, &p->tp.spare_fd, &e);
 	if (st == NET_TIMEOUT) {
 		report_fatal(p->r, p->o->timeout_result, "timeout after %us in stage 'connect'",
 			     p->o->timeout);
@@ -732,12 +339,12 @@ first_connection(struct probe *p)
 			     "%s", e.msg);
 		return -1;
 	}
-	p->addrlen = sizeof(p->addr);
-	if (getpeername(p->spare_fd, (struct sockaddr *)&p->addr, &p->addrlen) == -1) {
+	p->tp.addrlen = sizeof(p->tp.addr);
+	if (getpeername(p->tp.spare_fd, (struct sockaddr *)&p->tp.addr, &p->tp.addrlen) == -1) {
 		report_fatal(p->r, STATE_UNKNOWN, "cannot read the server's address: %s",
 			     strerror(errno));
-		close(p->spare_fd);
-		p->spare_fd = -1;
+		close(p->tp.spare_fd);
+		p->tp.spare_fd = -1;
 		return -1;
 	}
 	return 0;
@@ -748,8 +355,8 @@ static int
 probe(struct facts *f, const struct opts *o, const struct tls_opts *t, struct report *r)
 {
 	struct probe p = { .o = o, .t = t, .r = r };
-	struct job proto[2 + TLS_NVERSIONS], ciph[(TLS_NVERSIONS + 2) * PARTS_MAX];
-	const char *all[SUITES_MAX];
+	struct tlsprobe_job proto[2 + TLS_NVERSIONS], ciph[(TLS_NVERSIONS + 2) * PARTS_MAX];
+	const char *all[TLSPROBE_SUITES_MAX];
 	size_t nproto = 0, nciph = 0, i, nall;
 	struct errmsg e;
 	int rc = -1;
@@ -769,37 +376,43 @@ probe(struct facts *f, const struct opts *o, const struct tls_opts *t, struct re
 	}
 	if (first_connection(&p) == -1)
 		return -1;
+	p.tp.d = &p.d;
+	p.tp.sni = p.name;
+	p.tp.verify_name = p.name ? p.name : o->host;
+	p.tp.ca_file = t->ca_file;
+	p.tp.starttls = t->starttls;
+	p.tp.proto = t->starttls_proto;
 
-	proto[nproto].kind = JOB_RAW;
+	proto[nproto].kind = TLSPROBE_RAW;
 	proto[nproto++].raw = TLS_WIRE_SSL2;
-	proto[nproto].kind = JOB_RAW;
+	proto[nproto].kind = TLSPROBE_RAW;
 	proto[nproto++].raw = TLS_WIRE_SSL3;
 	for (i = 0; i < TLS_NVERSIONS; i++) {
-		proto[nproto].kind = JOB_PROTO;
+		proto[nproto].kind = TLSPROBE_PROTO;
 		proto[nproto++].v = (enum tls_version)i;
 	}
 	if (run_jobs(&p, proto, nproto, "handshake") == -1)
 		goto out;
 
 	for (i = 2; i < nproto; i++) {
-		if (proto[i].out != OUT_ACCEPTED)
+		if (proto[i].out != TLSPROBE_ACCEPTED)
 			continue;
-		nall = tls_offerable_suites(proto[i].v, all, SUITES_MAX);
-		nciph += deal(&ciph[nciph], JOB_CIPHERS, proto[i].v, all, nall, PART_SUITES);
+		nall = tls_offerable_suites(proto[i].v, all, TLSPROBE_SUITES_MAX);
+		nciph += deal(&ciph[nciph], TLSPROBE_CIPHERS, proto[i].v, all, nall, PART_SUITES);
 		/* the curves: in TLS 1.3, and in 1.2 (which older versions share) */
 		if (proto[i].v == TLS_V13 || proto[i].v == TLS_V12) {
-			nall = tls_offerable_groups(proto[i].v, all, SUITES_MAX);
-			nciph += deal(&ciph[nciph], JOB_GROUPS, proto[i].v, all, nall, PART_GROUPS);
+			nall = tls_offerable_groups(proto[i].v, all, TLSPROBE_SUITES_MAX);
+			nciph += deal(&ciph[nciph], TLSPROBE_GROUPS, proto[i].v, all, nall, PART_GROUPS);
 		}
 	}
 	if (run_jobs(&p, ciph, nciph, "ciphers") == -1)
 		goto out;
 	rc = make_facts(&p, f, proto, nproto, ciph, nciph);
 out:
-	jobs_release(proto, nproto);
-	jobs_release(ciph, nciph);
-	if (p.spare_fd != -1)
-		close(p.spare_fd);
+	tlsprobe_jobs_release(proto, nproto);
+	tlsprobe_jobs_release(ciph, nciph);
+	if (p.tp.spare_fd != -1)
+		close(p.tp.spare_fd);
 	return rc;
 }
 
