@@ -248,6 +248,7 @@ opts_parse(struct opts *o, int argc, char **argv, const struct opts_ext *ext, st
 {
 	const char *prog = prog_name(argc > 0 ? argv[0] : r->program);
 	struct option *longopts;
+	char *optstring = NULL;
 	size_t next = 0, i;
 	struct errmsg e;
 	int c, idx, rc = 0;
@@ -268,9 +269,10 @@ opts_parse(struct opts *o, int argc, char **argv, const struct opts_ext *ext, st
 	for (i = 0; i < next; i++)
 		longopts[NSHARED + i] = ext->longopts[i];
 
+	optstring = xasprintf(":hVH:p:t:vB:P:w:c:%s", ext->shortopts ? ext->shortopts : "");
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":hVH:p:t:vB:P:w:c:", longopts, &idx)) != -1) {
+	while ((c = getopt_long(argc, argv, optstring, longopts, &idx)) != -1) {
 		const char *arg = optarg ? optarg : "";
 
 		if (c == 'h') {
@@ -320,6 +322,11 @@ opts_parse(struct opts *o, int argc, char **argv, const struct opts_ext *ext, st
 		rc = bad_use(r, prog, ext, "-H HOST is required");
 		goto out;
 	}
+	e.msg[0] = '\0';
+	if (ext->finish && ext->finish(o, ext->ctx, &e) == -1) {
+		rc = bad_use(r, prog, ext, e.msg);
+		goto out;
+	}
 	r->lang = o->lang;
 	r->format = o->format;
 	r->max_output = o->max_output;
@@ -331,5 +338,6 @@ opts_parse(struct opts *o, int argc, char **argv, const struct opts_ext *ext, st
 	r->crit = o->crit;
 out:
 	free(longopts);
+	free(optstring);
 	return rc;
 }

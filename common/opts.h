@@ -41,8 +41,11 @@ struct opts_ext {
 	const char *description;	/* one paragraph: what the check does */
 	const char *default_port;	/* NULL: -p not used */
 	bool needs_host;
-	const struct option *longopts;	/* terminated by {0}; val >= 1000 */
+	const char *shortopts;		/* the check's short options for getopt ("D:"), or NULL */
+	const struct option *longopts;	/* terminated by {0}; val >= 1000 or a short letter */
 	int (*handle)(int val, const char *arg, void *ctx, struct errmsg *e);
+	/* after every option: checks what needs them all (required options); NULL: none */
+	int (*finish)(const struct opts *o, void *ctx, struct errmsg *e);
 	void *ctx;
 };
 

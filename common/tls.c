@@ -547,6 +547,23 @@ asn1_time(const ASN1_TIME *t)
 	return timegm(&tm);
 }
 
+/* The digests DANE TLSA records match (RFC 6698 §2.1): of the whole certificate and of its SubjectPublicKeyInfo. */
+static void
+cert_digests(X509 *x, struct tls_cert *c)
+{
+	unsigned char *der = NULL;
+	unsigned int n;
+	int len;
+
+	if (X509_digest(x, EVP_sha256(), c->cert_sha256, &n) == 1 &&
+	    X509_digest(x, EVP_sha512(), c->cert_sha512, &n) == 1 &&
+	    (len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &der)) > 0 &&
+	    EVP_Digest(der, (size_t)len, c->spki_sha256, &n, EVP_sha256(), NULL) == 1 &&
+	    EVP_Digest(der, (size_t)len, c->spki_sha512, &n, EVP_sha512(), NULL) == 1)
+		c->have_digests = true;
+	OPENSSL_free(der);
+}
+
 static void
 cert_facts(X509 *x, struct tls_cert *c)
 {
@@ -559,6 +576,7 @@ cert_facts(X509 *x, struct tls_cert *c)
 	c->not_before = asn1_time(X509_get0_notBefore(x));
 	c->not_after = asn1_time(X509_get0_notAfter(x));
 	c->self_signed = X509_self_signed(x, 0) == 1;
+	cert_digests(x, c);
 	ERR_clear_error();
 }
 

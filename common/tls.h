@@ -57,6 +57,9 @@ struct tls_cert {
 	char issuer[256];
 	time_t not_before, not_after;
 	bool self_signed;
+	/* for DANE: SHA-256 and SHA-512 of the DER certificate and of its SubjectPublicKeyInfo */
+	bool have_digests;
+	unsigned char cert_sha256[32], cert_sha512[64], spki_sha256[32], spki_sha512[64];
 };
 
 #define TLS_CHAIN_MAX 10

@@ -917,3 +917,255 @@ peers_stop() {
 	done
 	PEER_PIDS=()
 }
+
+# ---- DNS and mail-domain peers -------------------------------------------------
+#
+#   peer_dns           nsd serving the test zones below on a free port of
+#                      127.0.0.1 ($NSD_PORT), and unbound on another
+#                      ($PEER_PORT, $DNS_PORT) as the validating resolver
+#                      the check asks: every name it resolves goes to nsd
+#                      (a stub for "."), so no query leaves loopback; its
+#                      trust anchors are good.test's key and, for
+#                      bogus.test, a key that did not sign it
+#   Zones (MX hosts are 127.0.0.1, the SMTP peer's port given to the check):
+#     good.test    signed; one SPF record with an include, DMARC p=reject with
+#                  an authorised external rua (reports.test), a DKIM key (s1,
+#                  RSA 2048), MTA-STS enforce, TLS-RPT, CAA, DANE TLSA 3 1 1 of
+#                  the modern leaf (the SMTP peer's certificate); sub.good.test
+#                  has neither DMARC nor CAA of its own and sends no mail
+#     bad.test     unsigned; SPF +all, DMARC p=none with an unauthorised rua,
+#                  no DKIM, MTA-STS, TLS-RPT, CAA or TLSA
+#     loop.test    an SPF include loop; many.test 11 DNS lookups; ten.test 10
+#     nomail.test  null MX, "v=spf1 -all", DMARC reject
+#     bogus.test   signed, but unbound's anchor is another key: SERVFAIL
+#   peer_mtasts        nginx on a free port ($PEER_PORT) of 127.0.0.1 serving
+#                      good.test's MTA-STS policy with a leaf for
+#                      mta-sts.good.test from the test CA (pki/ca.pem)
+#   peer_dns_hostile KIND  a Python DNS server on UDP and TCP of a free port:
+#                      silent, garbage (the right id, then nonsense), tc
+#                      (every UDP answer truncated, TCP closed at once),
+#                      bigtxt (TXT answers of 6000 bytes, over TCP after TC),
+#                      loopspf (a fresh include for every name: an endless
+#                      SPF tree)
+NSD=${NSD:-/usr/sbin/nsd}
+UNBOUND=${UNBOUND:-/usr/sbin/unbound}
+
+# free_dns_port: a port free on 127.0.0.1 for both UDP and TCP.
+free_dns_port() {
+	"${PY:-python3}" - <<'EOF'
+import socket
+for _ in range(50):
+    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    t.bind(("127.0.0.1", 0))
+    port = t.getsockname()[1]
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        u.bind(("127.0.0.1", port))
+    except OSError:
+        t.close()
+        continue
+    u.close()
+    t.close()
+    print(port)
+    break
+EOF
+}
+
+# dns_wait PORT NAME [SECONDS]: until the DNS server on 127.0.0.1:PORT answers
+# an SOA question for NAME (any answer); 1 if it never did.
+dns_wait() {
+	"${PY:-python3}" - "$1" "$2" "${3:-5}" <<'EOF'
+import socket, struct, sys, time
+port, name, end = int(sys.argv[1]), sys.argv[2], time.time() + float(sys.argv[3])
+q = struct.pack(">HHHHHH", 4711, 0x0100, 1, 0, 0, 0)
+q += b"".join(bytes([len(l)]) + l.encode() for l in name.split(".")) + b"\0" + struct.pack(">HH", 6, 1)
+while time.time() < end:
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(0.3)
+    try:
+        s.sendto(q, ("127.0.0.1", port))
+        if s.recv(4096)[:2] == q[:2]:
+            sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+    finally:
+        s.close()
+sys.exit(1)
+EOF
+}
+
+# dns_zones DIR: writes the zone files (and signs two) into DIR.
+dns_zones() {
+	local d=$1 tlsa dkim k
+	tlsa=$(openssl x509 -in "$PEER_DIR/pki/modern.pem" -pubkey -noout |
+		openssl pkey -pubin -outform DER | sha256sum | cut -d' ' -f1)
+	[ -e "$d/dkim.pem" ] || openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
+		-out "$d/dkim.pem" 2>/dev/null
+	dkim=$(openssl pkey -in "$d/dkim.pem" -pubout -outform DER | base64 -w0)
+	soa() { printf '$ORIGIN %s.\n$TTL 300\n@ SOA ns.%s. hostmaster.%s. 1 3600 600 86400 300\n@ NS ns.%s.\nns A 127.0.0.1\n' "$1" "$1" "$1" "$1"; }
+	{
+		soa good.test
+		cat <<-EOF
+		@ MX 10 mx.good.test.
+		mx A 127.0.0.1
+		@ TXT "v=spf1 ip4:192.0.2.0/24 include:_spf.good.test -all"
+		_spf TXT "v=spf1 ip4:198.51.100.0/24 mx -all"
+		_dmarc TXT "v=DMARC1; p=reject; rua=mailto:dmarc@good.test,mailto:agg@reports.test"
+		s1._domainkey TXT "v=DKIM1; k=rsa; " "p=${dkim:0:200}" "${dkim:200:200}" "${dkim:400}"
+		_mta-sts TXT "v=STSv1; id=20261129T000000;"
+		mta-sts A 127.0.0.1
+		_smtp._tls TXT "v=TLSRPTv1; rua=mailto:tlsrpt@good.test"
+		@ CAA 0 issue "letsencrypt.org"
+		@ CAA 0 iodef "mailto:security@good.test"
+		_25._tcp.mx TLSA 3 1 1 $tlsa
+		sub TXT "v=spf1 -all"
+		sub MX 0 .
+		EOF
+	} >"$d/good.test.zone"
+	{
+		soa bad.test
+		cat <<-'EOF'
+		@ MX 10 mx.bad.test.
+		mx A 127.0.0.1
+		@ TXT "v=spf1 mx +all"
+		_dmarc TXT "v=DMARC1; p=none; rua=mailto:dmarc@elsewhere.test"
+		EOF
+	} >"$d/bad.test.zone"
+	{
+		soa reports.test
+		echo 'good.test._report._dmarc TXT "v=DMARC1"'
+	} >"$d/reports.test.zone"
+	{
+		soa loop.test
+		echo '@ TXT "v=spf1 include:a.loop.test -all"'
+		echo 'a TXT "v=spf1 include:loop.test -all"'
+		echo '_dmarc TXT "v=DMARC1; p=reject"'
+	} >"$d/loop.test.zone"
+	for k in many ten; do
+		{
+			soa $k.test
+			echo "@ TXT \"v=spf1 a mx include:i1.$k.test -all\""
+			echo "i1 TXT \"v=spf1 a mx include:i2.$k.test -all\""
+			echo "i2 TXT \"v=spf1 a mx include:i3.$k.test -all\""
+			if [ $k = many ]; then echo 'i3 TXT "v=spf1 a mx -all"'; else echo 'i3 TXT "v=spf1 a -all"'; fi
+			echo '_dmarc TXT "v=DMARC1; p=reject"'
+		} >"$d/$k.test.zone"
+	done
+	{
+		soa nomail.test
+		echo '@ MX 0 .'
+		echo '@ TXT "v=spf1 -all"'
+		echo '_dmarc TXT "v=DMARC1; p=reject"'
+	} >"$d/nomail.test.zone"
+	{
+		soa bogus.test
+		echo '@ TXT "v=spf1 -all"'
+	} >"$d/bogus.test.zone"
+	(
+		set -e
+		cd "$d"
+		for z in good.test bogus.test; do
+			[ -e "$z.key" ] || { k=$(ldns-keygen -a ECDSAP256SHA256 -k "$z") && for f in "$k".*; do mv "$f" "$z.${f##*.}"; done; }
+		done
+		[ -e other.key ] || { k=$(ldns-keygen -a ECDSAP256SHA256 -k bogus.test) && for f in "$k".*; do mv "$f" "other.${f##*.}"; done; }
+		for z in good.test bogus.test; do
+			ldns-signzone -n -f "$z.zone.signed" "$z.zone" "$z"
+		done
+	) >"$d/sign.log" 2>&1 || { sed 's/^/# /' "$d/sign.log"; return 1; }
+}
+
+peer_dns() {
+	local d z
+	tls_pki && tls_leaf modern p256 90 DNS:localhost int sha256 || return 1
+	d=$(peer_dir dns) || return 1
+	dns_zones "$d" || return 1
+	NSD_PORT=$(free_dns_port)
+	{
+		cat <<-EOF
+		server:
+		  ip-address: 127.0.0.1@$NSD_PORT
+		  port: $NSD_PORT
+		  zonesdir: "$d"
+		  pidfile: "$d/nsd.pid"
+		  database: ""
+		  zonelistfile: "$d/zone.list"
+		  xfrdfile: "$d/xfrd.state"
+		  xfrdir: "$d"
+		  logfile: "$d/nsd.log"
+		  username: ""
+		  chroot: ""
+		  verbosity: 1
+		  hide-version: yes
+		  server-count: 1
+		remote-control:
+		  control-enable: no
+		EOF
+		for z in good bad reports loop many ten nomail bogus; do
+			f=$z.test.zone
+			[ -e "$d/$f.signed" ] && f=$f.signed
+			printf 'zone:\n  name: %s.test\n  zonefile: "%s"\n' "$z" "$f"
+		done
+	} >"$d/nsd.conf"
+	"$NSD" -d -c "$d/nsd.conf" >"$d/nsd.out" 2>&1 &
+	PEER_PIDS+=("$!")
+	if ! dns_wait "$NSD_PORT" good.test; then
+		echo "# nsd did not start:"
+		sed 's/^/# /' "$d/nsd.out" "$d/nsd.log" 2>/dev/null
+		return 1
+	fi
+	DNS_PORT=$(free_dns_port)
+	cat >"$d/unbound.conf" <<-EOF
+	server:
+	  interface: 127.0.0.1@$DNS_PORT
+	  port: $DNS_PORT
+	  do-daemonize: no
+	  username: ""
+	  chroot: ""
+	  directory: "$d"
+	  pidfile: "$d/unbound.pid"
+	  use-syslog: no
+	  logfile: "$d/unbound.log"
+	  verbosity: 1
+	  num-threads: 1
+	  so-reuseport: no
+	  do-ip6: no
+	  do-not-query-localhost: no
+	  access-control: 127.0.0.0/8 allow
+	  module-config: "validator iterator"
+	  trust-anchor-file: "$d/good.test.key"
+	  trust-anchor-file: "$d/other.key"
+	  val-log-level: 1
+	  qname-minimisation: no
+	  harden-referral-path: no
+	  target-fetch-policy: "0 0 0 0 0"
+	  local-zone: "test." nodefault
+	  domain-insecure: "bad.test"
+	# every name goes to nsd on loopback, the test zones and the rest (which it refuses)
+	stub-zone:
+	  name: "."
+	  stub-addr: 127.0.0.1@$NSD_PORT
+	EOF
+	for z in good bad reports loop many ten nomail bogus; do
+		printf 'stub-zone:\n  name: "%s.test"\n  stub-addr: 127.0.0.1@%s\n' "$z" "$NSD_PORT"
+	done >>"$d/unbound.conf"
+	"$UNBOUND" -d -c "$d/unbound.conf" >"$d/unbound.out" 2>&1 &
+	PEER_PIDS+=("$!")
+	if ! dns_wait "$DNS_PORT" good.test; then
+		echo "# unbound did not start:"
+		sed 's/^/# /' "$d/unbound.out" "$d/unbound.log" 2>/dev/null
+		return 1
+	fi
+	PEER_PORT=$DNS_PORT
+}
+
+peer_mtasts() {
+	local p="$PEER_DIR/pki"
+	tls_pki && tls_leaf mtasts p256 90 DNS:mta-sts.good.test int sha256 || return 1
+	nginx_start mtasts "ssl_certificate $p/mtasts.chain;
+			ssl_certificate_key $p/mtasts.key;
+			ssl_protocols TLSv1.2 TLSv1.3;
+			location = /.well-known/mta-sts.txt {
+				default_type text/plain;
+				return 200 \"version: STSv1\\r\\nmode: enforce\\r\\nmx: mx.good.test\\r\\nmax_age: 604800\\r\\n\";
+			}"
+}
