@@ -394,7 +394,7 @@ peer_nginx_weak() {
 # the test by more than a few seconds even if it is not stopped.
 PY_PEER=$(
 	cat <<'EOF'
-import os, socket, ssl, struct, sys, threading
+import os, socket, ssl, struct, sys, threading, time
 kind, port = sys.argv[1], int(sys.argv[2])
 srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -483,6 +483,21 @@ def serve(c):
                 c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             c.close()
             return
+        if kind in ("httpbig", "httpdrip"):
+            t = ctx.wrap_socket(c, server_side=True)
+            t.recv(4096)
+            t.sendall(b"HTTP/1.1 200 OK\r\n")
+            if kind == "httpbig":	# 1 MB of headers
+                line = b"X-Filler: " + b"a" * 1012 + b"\r\n"
+                for _ in range(1024):
+                    t.sendall(line)
+                t.sendall(b"\r\n")
+            else:			# a header line every half second, never the end
+                for _ in range(120):
+                    t.sendall(b"X-Drip: 1\r\n")
+                    time.sleep(0.5)
+            t.close()
+            return
         proto, _, opt = kind.partition("-")
         if mail(c, proto, opt):
             t = ctx.wrap_socket(c, server_side=True)
@@ -516,6 +531,13 @@ py_peer_start() {
 
 peer_tls_hostile() {
 	py_peer_start "hostile-$1" "$1"
+}
+
+# peer_http_hostile httpbig|httpdrip: HTTPS (the modern leaf) that sends 1 MB
+# of headers, or a header line every half second and never their end.
+peer_http_hostile() {
+	tls_pki && tls_leaf modern p256 90 DNS:localhost int sha256 || return 1
+	py_peer_start "$1" "$1" "$PEER_DIR/pki/modern.chain" "$PEER_DIR/pki/modern.key"
 }
 
 peer_mail() {
@@ -1061,6 +1083,7 @@ dns_zones() {
 		soa bogus.test
 		echo '@ TXT "v=spf1 -all"'
 	} >"$d/bogus.test.zone"
+	soa test >"$d/test.zone"	# the parent: other names under test. do not exist
 	(
 		set -e
 		cd "$d"
@@ -1100,6 +1123,7 @@ peer_dns() {
 		remote-control:
 		  control-enable: no
 		EOF
+		printf 'zone:\n  name: test\n  zonefile: "test.zone"\n'
 		for z in good bad reports loop many ten nomail bogus; do
 			f=$z.test.zone
 			[ -e "$d/$f.signed" ] && f=$f.signed
@@ -1145,8 +1169,8 @@ peer_dns() {
 	  name: "."
 	  stub-addr: 127.0.0.1@$NSD_PORT
 	EOF
-	for z in good bad reports loop many ten nomail bogus; do
-		printf 'stub-zone:\n  name: "%s.test"\n  stub-addr: 127.0.0.1@%s\n' "$z" "$NSD_PORT"
+	for z in test good.test bad.test reports.test loop.test many.test ten.test nomail.test bogus.test; do
+		printf 'stub-zone:\n  name: "%s"\n  stub-addr: 127.0.0.1@%s\n' "$z" "$NSD_PORT"
 	done >>"$d/unbound.conf"
 	"$UNBOUND" -d -c "$d/unbound.conf" >"$d/unbound.out" 2>&1 &
 	PEER_PIDS+=("$!")
@@ -1168,4 +1192,186 @@ peer_mtasts() {
 				default_type text/plain;
 				return 200 \"version: STSv1\\r\\nmode: enforce\\r\\nmx: mx.good.test\\r\\nmax_age: 604800\\r\\n\";
 			}"
+}
+
+# The hostile DNS server: `python3 -c "$PY_DNS" KIND PORT`.
+PY_DNS=$(
+	cat <<'EOF'
+import socket, struct, sys, threading
+kind, port = sys.argv[1], int(sys.argv[2])
+
+def question(q):
+    i, labels = 12, []
+    while i < len(q) and q[i]:
+        labels.append(q[i + 1:i + 1 + q[i]].decode("ascii", "replace"))
+        i += 1 + q[i]
+    qtype = struct.unpack(">H", q[i + 1:i + 3])[0] if i + 3 <= len(q) else 0
+    return ".".join(labels), qtype, q[12:i + 5]
+
+def txt(strings):
+    rd = b"".join(bytes([len(s)]) + s for s in strings)
+    return b"\xc0\x0c" + struct.pack(">HHIH", 16, 1, 60, len(rd)) + rd
+
+def answer(q, tcp):
+    name, qtype, qsec = question(q)
+    flags = 0x8180
+    recs = []
+    if kind == "garbage":
+        return q[:2] + bytes((i * 37 + 11) % 256 for i in range(300))
+    if kind == "tc" and not tcp:
+        flags |= 0x0200
+    elif kind == "bigtxt" and qtype == 16:
+        if not tcp:
+            flags |= 0x0200
+        else:
+            recs.append(txt([b"v=spf1 " + b"a" * 240] + [b"b" * 250] * 23))
+    elif kind == "loopspf" and qtype == 16:
+        depth = name.count(".")
+        recs.append(txt([("v=spf1 include:x%d.%s include:y%d.%s -all" % (depth, name, depth, name)).encode()[:255]]))
+    return q[:2] + struct.pack(">HHHHH", flags, 1, len(recs), 0, 0) + qsec + b"".join(recs)
+
+def udp():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", port))
+    while True:
+        q, a = s.recvfrom(4096)
+        if kind != "silent" and len(q) > 12:
+            s.sendto(answer(q, False), a)
+
+def conn(c):
+    try:
+        c.settimeout(10)
+        if kind in ("tc", "silent"):
+            if kind == "silent":
+                c.recv(4096)
+            c.close()
+            return
+        l = struct.unpack(">H", c.recv(2))[0]
+        q = b""
+        while len(q) < l:
+            q += c.recv(l - len(q))
+        a = answer(q, True)
+        c.sendall(struct.pack(">H", len(a)) + a)
+        c.close()
+    except Exception:
+        c.close()
+
+t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+t.bind(("127.0.0.1", port))
+t.listen(16)
+threading.Thread(target=udp, daemon=True).start()
+while True:
+    c, _ = t.accept()
+    threading.Thread(target=conn, args=(c,), daemon=True).start()
+EOF
+)
+
+peer_dns_hostile() {
+	local d
+	d=$(peer_dir "dns-$1") || return 1
+	PEER_PORT=$(free_dns_port)
+	"${PY:-python3}" -c "$PY_DNS" "$1" "$PEER_PORT" >"$d/log" 2>&1 &
+	PEER_PIDS+=("$!")
+	if ! wait_port 127.0.0.1 "$PEER_PORT"; then
+		echo "# hostile DNS peer $1 did not start:"
+		sed 's/^/# /' "$d/log"
+		return 1
+	fi
+}
+
+# ---- web sites ---------------------------------------------------------------
+#
+#   peer_web good|bad|other  nginx with an HTTPS site on $PEER_PORT and a plain
+#                      HTTP site on $HTTP_PORT, both on 127.0.0.1 and ::1, the
+#                      modern leaf (DNS:localhost) from the test CA:
+#     good   HTTP redirects to https://localhost:PORT/, HSTS two years,
+#            nosniff, X-Frame-Options DENY, a strict CSP, no-referrer,
+#            /.well-known/security.txt with Contact and an Expires 180 days on
+#     bad    HTTP answers 200, HSTS max-age=300, no X-Content-Type-Options,
+#            X-Frame-Options ALLOWALL, CSP "default-src *" with
+#            'unsafe-inline' scripts, unsafe-url, security.txt only at the
+#            legacy /security.txt and expired
+#     other  as good, but HTTP redirects to https://www.other.example/
+peer_web() {
+	local kind=$1 d p="$PEER_DIR/pki" user="" https http expires
+	tls_pki && tls_leaf modern p256 90 DNS:localhost int sha256 || return 1
+	d=$(peer_dir "web-$kind") || return 1
+	PEER_PORT=$(free_port)
+	HTTP_PORT=$(free_port)
+	mkdir -p "$d/tmp"
+	[ "$(id -u)" -eq 0 ] && user="user root;"
+	expires=$(date -u -d '+180 days' +%Y-%m-%dT%H:%M:%SZ)
+	case $kind in
+	good | other)
+		https="add_header Strict-Transport-Security \"max-age=63072000; includeSubDomains\" always;
+			add_header X-Content-Type-Options nosniff always;
+			add_header X-Frame-Options DENY always;
+			add_header Content-Security-Policy \"default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'\" always;
+			add_header Referrer-Policy no-referrer always;
+			location = /.well-known/security.txt {
+				default_type \"text/plain; charset=utf-8\";
+				return 200 \"Contact: mailto:security@good.test\\nExpires: $expires\\n\";
+			}"
+		if [ "$kind" = good ]; then
+			http="return 301 https://localhost:$PEER_PORT\$request_uri;"
+		else
+			http="return 301 https://www.other.example/;"
+		fi
+		;;
+	bad)
+		https="add_header Strict-Transport-Security max-age=300 always;
+			add_header X-Frame-Options ALLOWALL always;
+			add_header Content-Security-Policy \"default-src *; script-src 'self' 'unsafe-inline'\" always;
+			add_header Referrer-Policy unsafe-url always;
+			location = /.well-known/security.txt { return 404; }
+			location = /security.txt {
+				default_type \"text/plain; charset=utf-8\";
+				return 200 \"Contact: mailto:security@bad.test\\nExpires: 2020-01-01T00:00:00Z\\n\";
+			}"
+		http="location / { return 200 \"plain http\\n\"; }"
+		;;
+	*)
+		echo "# peer_web: unknown kind '$kind'"
+		return 1
+		;;
+	esac
+	cat >"$d/nginx.conf" <<-EOF
+	worker_processes 1;
+	pid $d/nginx.pid;
+	error_log $d/error.log info;
+	$user
+	events { worker_connections 256; }
+	http {
+		access_log off;
+		client_body_temp_path $d/tmp/body;
+		proxy_temp_path $d/tmp/proxy;
+		fastcgi_temp_path $d/tmp/fastcgi;
+		uwsgi_temp_path $d/tmp/uwsgi;
+		scgi_temp_path $d/tmp/scgi;
+		server {
+			listen 127.0.0.1:$PEER_PORT ssl;
+			listen [::1]:$PEER_PORT ssl;
+			server_name localhost;
+			ssl_certificate $p/modern.chain;
+			ssl_certificate_key $p/modern.key;
+			ssl_protocols TLSv1.2 TLSv1.3;
+			$https
+			location / { return 200 "cyberbaseline test site\n"; }
+		}
+		server {
+			listen 127.0.0.1:$HTTP_PORT;
+			listen [::1]:$HTTP_PORT;
+			server_name localhost;
+			$http
+		}
+	}
+	EOF
+	"$NGINX" -p "$d" -e "$d/error.log" -c "$d/nginx.conf" -g 'daemon off;' >"$d/stdout" 2>&1 &
+	PEER_PIDS+=("$!")
+	if ! wait_port 127.0.0.1 "$PEER_PORT" || ! wait_port 127.0.0.1 "$HTTP_PORT"; then
+		echo "# nginx web-$kind did not start:"
+		sed 's/^/# /' "$d/error.log" "$d/stdout" 2>/dev/null
+		return 1
+	fi
 }
