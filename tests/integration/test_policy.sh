@@ -123,7 +123,7 @@ assert "evidence: the refusal is reported in the output" grep -q 'evidence not w
 
 cli validate-ok validate "$BASELINE"
 assert "validate: the national baseline is valid" [ "$RC" -eq 0 ]
-assert "validate: says id, version and controls" out_has "valid baseline dk-kommune 2026.1, 61 controls"
+assert "validate: says id, version and controls" out_has "valid baseline dk-kommune 2026.1, 78 controls"
 cli validate-examples validate -B "$BASELINE" examples/tailoring-aarhus.json examples/waivers-aarhus.json
 assert "validate: the example tailoring and waivers are valid" [ "$RC" -eq 0 ]
 BROKEN=$T/broken.json
