@@ -10,7 +10,7 @@
 # dist/nagios/cyberbaseline.cfg and the service example from its comment; then
 # the daemon runs one forced check through the stub.
 #
-# Every check, check_baseline_ssh, _tls, _snmp and _host:
+# Every check, check_baseline_ssh, _tls, _snmp, _host, _mail and _web:
 # with the defaults, with every variable set, and in each example of the dist
 # files. A variable misspelt, or not passed as its option, makes a recorded
 # argv differ.
@@ -51,7 +51,7 @@ group=$(id -gn)
 stubs() {
 	local c
 	mkdir -p "$1/plugins"
-	for c in ssh tls snmp host; do
+	for c in ssh tls snmp host mail web; do
 		cat >"$1/plugins/check_baseline_$c" <<-EOF
 		#!/bin/sh
 		out="$1/argv.$c.none" prev=
@@ -133,7 +133,7 @@ example() {
 }
 
 # ---------------------------------------------------------------- Icinga 2
-icinga_tests=23
+icinga_tests=29
 if ! command -v icinga2 >/dev/null 2>&1 || [ ! -e /usr/share/icinga2/include/itl ]; then
 	for _ in $(seq 1 $icinga_tests); do skip "icinga2 not installed (Debian: icinga2-bin icinga2-common)"; done
 else
@@ -155,7 +155,8 @@ else
 		# service comes at a random time within min(check_interval, 60 s)
 		# baseline-host's command_endpoint names the host's agent, which this
 		# single node does not have: the check runs here instead
-		for rule in baseline-ssh baseline-https baseline-smtp-starttls baseline-snmp baseline-host; do
+		for rule in baseline-ssh baseline-https baseline-smtp-starttls baseline-snmp baseline-host \
+			baseline-mail- baseline-web; do
 			example "$CONF" "apply Service \"$rule\"" ' \*   ' |
 				sed 's/check_interval = .*/check_interval = 1s/; /command_endpoint = /d'
 		done
@@ -181,6 +182,16 @@ else
 			vars.baseline_snmp_credentials = "/etc/icinga2/cyberbaseline/snmp/every-option.example.conf"
 			vars.baseline_snmp_state_dir = "/var/lib/cyberbaseline/snmp-state"
 			vars.baseline_host_root = "/srv/images/every-option"
+			vars.baseline_mail_domain = "every-option.example"
+			vars.baseline_mail_dns_server = "127.0.0.53:5353"
+			vars.baseline_mail_dkim_selector = [ "s1", "s2" ]
+			vars.baseline_mail_no_mail = true
+			vars.baseline_mail_ca_file = "/etc/cyberbaseline/mail-ca.pem"
+			vars.baseline_mail_smtp_port = 2525
+			vars.baseline_mail_mta_sts_port = 8443
+			vars.baseline_web_url = "https://portal.every-option.example/login"
+			vars.baseline_web_ca_file = "/etc/cyberbaseline/web-ca.pem"
+			vars.baseline_web_http_port = 8080
 			vars.baseline_timeout = 15
 			vars.baseline_timeout_result = "critical"
 			vars.baseline_unreachable_result = "warning"
@@ -217,6 +228,11 @@ else
 			address = "127.0.0.6"
 			vars.snmp = true
 		}
+		object Host "aarhus-kommune" {
+			check_command = "dummy"
+			address = "127.0.0.7"
+			vars.mail_domains = [ "aarhus.dk" ]
+		}
 		apply Service "ssh-baseline-test" {
 			check_command = "baseline_ssh"
 			check_interval = 1s
@@ -231,6 +247,16 @@ else
 			check_command = "baseline_snmp"
 			check_interval = 1s
 			assign where host.name in [ "defaults.example", "v6only.example", "every-option.example" ]
+		}
+		apply Service "mail-baseline-test" {
+			check_command = "baseline_mail"
+			check_interval = 1s
+			assign where host.name == "every-option.example"
+		}
+		apply Service "web-baseline-test" {
+			check_command = "baseline_web"
+			check_interval = 1s
+			assign where host.name == "every-option.example"
 		}
 		apply Service "host-baseline-test" {
 			check_command = "baseline_host"
@@ -263,6 +289,10 @@ else
 		"10 20" "$(timeouts baseline_snmp)"
 	check "Icinga resolves baseline_host to -t 10 under a 20 s command timeout" \
 		"10 20" "$(timeouts baseline_host)"
+	check "Icinga resolves baseline_mail to -t 20 under a 30 s command timeout" \
+		"20 30" "$(timeouts baseline_mail)"
+	check "Icinga resolves baseline_web to -t 20 under a 30 s command timeout" \
+		"20 30" "$(timeouts baseline_web)"
 
 	# The validation must be able to fail: a copy without its last brace.
 	sed '$d' "$CONF" | sed '$d' >"$ic/broken.conf"
@@ -335,6 +365,29 @@ else
 	check_argv_host "the example host apply rule runs baseline_host with its variables" \
 		linux.example \
 		"--evidence /var/lib/cyberbaseline/evidence-host.jsonl --host-name linux.example --waivers /etc/cyberbaseline/waivers.json -c 75: -t 10"
+	check_argv_opt() {	# what, check, host, expected argv, its first option (order -2)
+		local got
+		got=$(argv_of "$ic" "$2" "$3")
+		if [ -n "$got" ] && [ "$(groups "$4")" = "$(groups "$got")" ] && [ "${got%% *}" = "$5" ]; then
+			ok "$1"
+		else
+			nok "$1" "expected: $4" "actual:   $got"
+		fi
+	}
+	check_argv_opt "Icinga passes every baseline_* and baseline_mail_* variable as its option, the selectors each once" \
+		mail every-option.example \
+		"--domain every-option.example --dns-server 127.0.0.53:5353 --dkim-selector s1 --dkim-selector s2 --no-mail --ca-file /etc/cyberbaseline/mail-ca.pem --smtp-port 2525 --mta-sts-port 8443 $shared" \
+		--domain
+	check_argv_opt "the example mail apply rule runs baseline_mail for each of the host's domains" \
+		mail aarhus.dk \
+		"--domain aarhus.dk --evidence /var/lib/cyberbaseline/evidence-mail.jsonl --host-name aarhus.dk -t 20" --domain
+	check_argv_opt "Icinga passes every baseline_* and baseline_web_* variable as its option" \
+		web every-option.example \
+		"--url https://portal.every-option.example/login --ca-file /etc/cyberbaseline/web-ca.pem --http-port 8080 $shared" \
+		--url
+	check_argv_opt "the example web apply rule runs baseline_web on https://HOST/" \
+		web www.aarhus.dk \
+		"--url https://www.aarhus.dk/ --evidence /var/lib/cyberbaseline/evidence-web.jsonl --host-name www.aarhus.dk -t 20" --url
 	real_checks "the real checks parse every command line Icinga built" "$ic"
 	grep -qiE 'critical/' "$ic/daemon.log" && grep -iE 'critical/' "$ic/daemon.log" | head -3 | sed 's/^/# /'
 fi
@@ -386,9 +439,11 @@ own_options() {	# check
 own_options tls
 own_options snmp
 own_options host
+own_options mail
+own_options web
 
 # ---------------------------------------------------------------- Nagios 4
-nagios_tests=8
+nagios_tests=10
 if ! command -v nagios4 >/dev/null 2>&1; then
 	for _ in $(seq 1 $nagios_tests); do skip "nagios4 not installed (Debian: nagios4-core)"; done
 else
@@ -511,6 +566,11 @@ else
 		}
 		define host {
 			use			test-host
+			host_name		kommune
+			address			127.0.0.7
+		}
+		define host {
+			use			test-host
 			host_name		sw-core-01.aarhus.dk
 			address			127.0.0.6
 			hostgroups		network-devices
@@ -548,7 +608,9 @@ else
 			"$now" www.aarhus.dk "baseline-https;$now" \
 			"$now" mail.aarhus.dk "baseline-smtp-starttls;$now" \
 			"$now" sw-core-01.aarhus.dk "baseline-snmp;$now" \
-			"$now" localhost "baseline-host;$now" >"$ng/nagios.cmd"
+			"$now" localhost "baseline-host;$now" \
+			"$now" kommune "baseline-mail-kommune.dk;$now" \
+			"$now" kommune "baseline-web-www;$now" >"$ng/nagios.cmd"
 	check "Nagios runs the example service with -H, -p \$ARG1\$, --host-name and \$ARG2\$ split into options" \
 		"-H 127.0.0.1 -p 22 --host-name web01.aarhus.dk --waivers /etc/cyberbaseline/waivers.json --evidence /var/lib/cyberbaseline/evidence-ssh.jsonl" \
 		"$(argv_of "$ng" ssh web01.aarhus.dk)"
@@ -564,6 +626,12 @@ else
 	check "Nagios runs the example host service on itself: check_baseline_host, --host-name, \$ARG1\$ split into options" \
 		"--host-name localhost --waivers /etc/cyberbaseline/waivers.json --evidence /var/lib/cyberbaseline/evidence-host.jsonl" \
 		"$(argv_of "$ng" host localhost)"
+	check "Nagios runs the example mail service: check_baseline_mail -D \$ARG1\$, the domain as --host-name" \
+		"-D kommune.dk --host-name kommune.dk -t 20 --dkim-selector selector1 --evidence /var/lib/cyberbaseline/evidence-mail.jsonl" \
+		"$(argv_of "$ng" mail kommune.dk)"
+	check "Nagios runs the example web service: check_baseline_web -u \$ARG1\$" \
+		"-u https://www.kommune.dk/ --host-name kommune -t 20 --evidence /var/lib/cyberbaseline/evidence-web.jsonl" \
+		"$(argv_of "$ng" web kommune)"
 	real_checks "the real checks parse every command line Nagios built" "$ng"
 fi
 
