@@ -30,6 +30,7 @@
 
 #define HEADERS_MAX (64 * 1024)	/* all header lines of one answer */
 #define CSP_MAX 8		/* Content-Security-Policy headers kept */
+#define HTTP_CONNECT_MS 3000	/* the plain-HTTP site's connect timeout (at most a third of what is left) */
 
 static const char description[] =
 	"Checks a web site from the outside against the HTTP controls of the baseline:\n"
@@ -303,8 +304,9 @@ common_setopts(struct probe *p, CURL *c, struct answer *a)
 
 /*
  * One GET on c. 0 with the status in *status; or -1 with report_fatal()
- * set (timeout, the headers over the cap, unreachable when `fatal_connect`)
- * ; or 1 when the connection failed and !fatal_connect (reason in cerr).
+ * set (timeout, the headers over the cap, unreachable when `fatal_connect`);
+ * or, when !fatal_connect, 1 when the connection failed (reason in cerr) and
+ * 2 when no connection was made before the connect timeout.
  */
 static int
 get(struct probe *p, CURL *c, const char *url, const char *stage, struct answer *a, long *status,
@@ -327,6 +329,13 @@ get(struct probe *p, CURL *c, const char *url, const char *stage, struct answer 
 		report_fatal(p->r, STATE_UNKNOWN, "%s sent more than %d bytes of headers", url,
 			     HEADERS_MAX);
 		return -1;
+	}
+	if (rc == CURLE_OPERATION_TIMEDOUT && !fatal_connect) {
+		curl_off_t connected = 0;
+
+		curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &connected);
+		if (connected == 0)
+			return 2;	/* no connection at all within the connect timeout */
 	}
 	if (rc == CURLE_OPERATION_TIMEDOUT) {
 		report_fatal(p->r, p->o->timeout_result, "timeout after %us in stage '%s' (%s)",
@@ -403,16 +412,25 @@ redirect_fact(struct probe *p)
 	answer_init(&a, false, 0);
 	common_setopts(p, c, &a);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
+	/* a port that drops packets must not take the whole deadline */
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+			 (long)(deadline_remaining_ms(&p->d) / 3 < HTTP_CONNECT_MS ?
+				deadline_remaining_ms(&p->d) / 3 : HTTP_CONNECT_MS));
 	url = strchr(p->w->host, ':') ? xasprintf("http://[%s]:%u/", p->w->host, p->w->http_port)
 				      : xasprintf("http://%s:%u/", p->w->host, p->w->http_port);
 	rc = get(p, c, url, "http", &a, &status, false, &code);
 	if (rc == -1)
 		goto out;
-	rc = 0;
 	if (code == CURLE_COULDNT_CONNECT) {
 		kind = "port-closed";
+	} else if (rc == 2) {
+		/* nothing answered: no clear-text site a visitor could reach */
+		kind = "port-closed";
+		report_note(p->r, "%s: no connection before the connect timeout, taken as closed (filtered)",
+			    url);
 	} else if (code != CURLE_OK) {
 		facts_set_error(p->f, "web.http_redirect", "cannot fetch %s: %s", url, p->cerr);
+		rc = 0;
 		goto out;
 	} else if (status != 301 && status != 302 && status != 303 && status != 307 &&
 		   status != 308) {
@@ -437,6 +455,7 @@ redirect_fact(struct probe *p)
 		report_note(p->r, "%s redirects (HTTP %ld) to '%.200s'", url, status, a.location);
 	}
 	facts_set_str(p->f, "web.http_redirect", kind);
+	rc = 0;
 out:
 	curl_free(scheme);
 	curl_free(host);

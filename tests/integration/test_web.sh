@@ -98,6 +98,23 @@ assert "no HTTP site: exit 0" rc_is 0
 controls_are "no HTTP site" PASS OK HTTP-001
 assert "no HTTP site: observed port-closed" observed_has HTTP-001 "web.http_redirect=port-closed"
 
+# a port that drops connections (a full accept queue: the kernel drops the SYN)
+FILTERED=$(free_port)
+"$PY" -c 'import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(0)
+c = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+time.sleep(60)' "$FILTERED" &
+PIDS+=($!)
+sleep 0.3
+run filtered-json -u "https://localhost:$GOOD/" --http-port "$FILTERED" "${CA[@]}" --output-format json -v
+assert "filtered HTTP port: exit 0" rc_is 0
+controls_are "filtered HTTP port" PASS OK HTTP-001
+assert "filtered HTTP port: observed port-closed" observed_has HTTP-001 "web.http_redirect=port-closed"
+assert "filtered HTTP port: the note says so" grep -q "taken as closed (filtered)" "$OUT"
+assert "filtered HTTP port: the connect timeout (3 s), not the deadline" within 4
+
 # ---- hostile ------------------------------------------------------------------
 
 peer_http_hostile httpbig
