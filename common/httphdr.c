@@ -322,12 +322,17 @@ httphdr_referrer_policy(const char *value)
 
 /* ---- Content-Security-Policy ------------------------------------------ */
 
-/* The directives that hold sources, and what each falls back to (CSP3 section 6.8.3). */
+/*
+ * The directives that hold sources, and what each falls back to (CSP3
+ * section 6.8.3). navigate-to is left out: it left the draft in 2022 and no
+ * browser enforces it, so its sources allow nothing (it is an unknown
+ * directive here, as in browsers).
+ */
 enum csp_dir {
 	CSP_DEFAULT, CSP_SCRIPT, CSP_SCRIPT_ELEM, CSP_SCRIPT_ATTR, CSP_OBJECT,
 	CSP_STYLE, CSP_STYLE_ELEM, CSP_STYLE_ATTR, CSP_CHILD, CSP_FRAME, CSP_FENCED_FRAME,
 	CSP_WORKER, CSP_CONNECT, CSP_IMG, CSP_FONT, CSP_MEDIA, CSP_MANIFEST, CSP_PREFETCH,
-	CSP_BASE_URI, CSP_FORM_ACTION, CSP_FRAME_ANCESTORS, CSP_NAVIGATE_TO,
+	CSP_BASE_URI, CSP_FORM_ACTION, CSP_FRAME_ANCESTORS,
 	CSP_NDIR
 };
 
@@ -369,7 +374,6 @@ static const struct {
 	[CSP_BASE_URI] = { "base-uri", { CSP_BASE_URI, -1 }, CSP_BIT(HTTP) },
 	[CSP_FORM_ACTION] = { "form-action", { CSP_FORM_ACTION, -1 }, CSP_BIT(HTTP) },
 	[CSP_FRAME_ANCESTORS] = { "frame-ancestors", { CSP_FRAME_ANCESTORS, -1 }, CSP_BIT(HTTP) },
-	[CSP_NAVIGATE_TO] = { "navigate-to", { CSP_NAVIGATE_TO, -1 }, CSP_BIT(HTTP) },
 };
 
 static const char *const csp_issue_text[CSP_NISSUE] = {
@@ -844,7 +848,7 @@ httphdr_sectxt_parse(const char *body, size_t len, time_t now, struct httphdr_se
 		p = nl ? nl + 1 : end;
 		if (e > s && e[-1] == '\r')
 			e--;
-		if (first && s == e)
+		if (first && st_is(s, e, ""))
 			continue;	/* blank lines before the wrapper */
 		if (first && st_is(s, e, "-----BEGIN PGP SIGNED MESSAGE-----")) {
 			state = ARMOR;

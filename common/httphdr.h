@@ -113,13 +113,14 @@ const char *httphdr_referrer_policy(const char *value);
  *     script-src; style-src is not looked at. 'unsafe-inline' beside a
  *     'nonce-...' or 'sha256/384/512-...' source is no problem: CSP3 browsers
  *     ignore it then, and older ones need it for the nonce to degrade
- *   - no http: or http://host source in any fetch or navigation directive
+ *   - no http: or http://host source in any fetch directive, base-uri,
+ *     form-action or frame-ancestors
  *   - no bare '*' host, bare https: or 127.0.0.1 host in default-src,
  *     script-src (and -elem, -attr) or object-src, no data: in script-src
  *     (and -elem, -attr) or object-src
  * Problems name the directive the sources were written in, e.g.
  * "script-src allows 'unsafe-inline'", "object-src allows data:",
- * "default-src allows https:" (object-src falling back to default-src); a
+ * "default-src allows any https: url" (object-src falling back to it); a
  * problem of a directive that no policy writes (nor its fallbacks) is
  * covered by "default-src is missing" and not repeated. With no policy at
  * all the only problem is "no content-security-policy". A header longer
