@@ -821,7 +821,7 @@ sts_fetch(struct probe *p, struct body *b, char *prob, size_t cap)
 	else if (q6->st == DNS_OK && dns_rr_addr(&q6->rr[0], addr, sizeof(addr)) == 0)
 		snprintf(resolve, sizeof(resolve), "%s:%u:[%s]", host, p->m->sts_port, addr);
 	else {
-		snprintf(prob, cap, "the policy host %s has no address (%s)", host,
+		snprintf(prob, cap, "the policy host %.300s has no address (%s)", host,
 			 dns_status_name(qa->st == DNS_OK ? q6->st : qa->st));
 		return 1;
 	}
@@ -859,21 +859,21 @@ sts_fetch(struct probe *p, struct body *b, char *prob, size_t cap)
 	if (rc == CURLE_OPERATION_TIMEDOUT) {
 		ret = fail_timeout(p, "mta-sts", url);
 	} else if (b->over || rc == CURLE_FILESIZE_EXCEEDED) {
-		snprintf(prob, cap, "the policy at %s is larger than %d bytes", url, POLICY_MAX);
+		snprintf(prob, cap, "the policy at %.300s is larger than %d bytes", url, POLICY_MAX);
 		ret = 1;
 	} else if (rc != CURLE_OK) {
-		snprintf(prob, cap, "cannot fetch the policy %s: %s", url, cerr[0] ? cerr :
+		snprintf(prob, cap, "cannot fetch the policy %.300s: %.200s", url, cerr[0] ? cerr :
 			 curl_easy_strerror(rc));
 		ret = 1;
 	} else {
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 		curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ctype);
 		if (status != 200) {
-			snprintf(prob, cap, "the policy %s answers HTTP %ld (no redirect is followed)", url,
+			snprintf(prob, cap, "the policy %.300s answers HTTP %ld (no redirect is followed)", url,
 				 status);
 			ret = 1;
 		} else if (!ctype || strncasecmp(ctype, "text/plain", 10) != 0) {
-			snprintf(prob, cap, "the policy %s has media type '%.40s', not text/plain", url,
+			snprintf(prob, cap, "the policy %.300s has media type '%.40s', not text/plain", url,
 				 ctype ? ctype : "");
 			ret = 1;
 		}

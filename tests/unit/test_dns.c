@@ -71,7 +71,8 @@ answer(const struct dns_query *q, uint16_t flags, uint16_t ancount, const uint8_
 	memset(out + 8, 0, 4);
 	memcpy(out + n, q->q + 12, qlen);
 	n += qlen;
-	memcpy(out + n, an, anlen);
+	if (anlen)
+		memcpy(out + n, an, anlen);
 	return n + anlen;
 }
 
