@@ -1323,6 +1323,7 @@ main(int argc, char **argv)
 		.description = description,
 		.default_port = NULL,
 		.needs_host = false,
+		.no_host = true,
 		.shortopts = "D:",
 		.longopts = longopts,
 		.handle = handle,

@@ -38,15 +38,17 @@ static const struct option shared[] = {
 };
 #define NSHARED (sizeof(shared) / sizeof(shared[0]))
 
-static const char shared_help[] =
+static const char help_head[] =
 	" -h, --help\n"
 	"    Print this help and exit (state UNKNOWN, as every plugin does)\n"
 	" -V, --version\n"
-	"    Print the version and exit (UNKNOWN)\n"
+	"    Print the version and exit (UNKNOWN)\n";
+static const char help_host[] =
 	" -H, --host=HOST\n"
 	"    Host name or address to check (IPv4, IPv6 or a DNS name)\n"
 	" -p, --port=PORT\n"
-	"    Port (default: %s)\n"
+	"    Port (default: %s)\n";
+static const char shared_help[] =
 	" -t, --timeout=SECONDS\n"
 	"    One deadline for all I/O of the run, 1-600 (default: 10)\n"
 	" --timeout-result=STATE\n"
@@ -132,7 +134,10 @@ help(struct report *r, const char *prog, const struct opts_ext *ext)
 	sbuf_addf(&sb, "%s %s (cyberbaseline)\n\n", prog, CB_VERSION);
 	sbuf_addf(&sb, "%s\n\n", ext->description);
 	sbuf_addf(&sb, "Usage:\n %s %s [OPTIONS]\n\nOptions:\n", prog, ext->usage);
-	sbuf_addf(&sb, shared_help, ext->default_port ? ext->default_port : "none", CB_DATADIR);
+	sbuf_addstr(&sb, help_head);
+	if (!ext->no_host)
+		sbuf_addf(&sb, help_host, ext->default_port ? ext->default_port : "none");
+	sbuf_addf(&sb, shared_help, CB_DATADIR);
 	if (ext->help)
 		sbuf_addstr(&sb, ext->help);
 	sbuf_addstr(&sb, "\nExit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (not evaluated, bad use).\n"

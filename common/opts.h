@@ -41,6 +41,7 @@ struct opts_ext {
 	const char *description;	/* one paragraph: what the check does */
 	const char *default_port;	/* NULL: -p not used */
 	bool needs_host;
+	bool no_host;			/* the check takes no -H/-p: leave them out of --help */
 	const char *shortopts;		/* the check's short options for getopt ("D:"), or NULL */
 	const struct option *longopts;	/* terminated by {0}; val >= 1000 or a short letter */
 	int (*handle)(int val, const char *arg, void *ctx, struct errmsg *e);
