@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -726,7 +727,7 @@ spf_record(struct spf_walk *w, const char *name, const char *how, const char *re
 	bool have_redir = false;
 	char err[MAILREC_PROBLEM_LEN], disp[64], sub[8];
 	const char *p, *t;
-	size_t tl;
+	size_t tl, nt, allpos = SIZE_MAX;
 
 	if (mailrec_spf_parse(rec, err, sizeof(err)) == -1) {
 		spf_display(rec, disp, sizeof(disp));
@@ -740,18 +741,22 @@ spf_record(struct spf_walk *w, const char *name, const char *how, const char *re
 		o->permerror = true;
 		return SPF_FAIL;
 	}
+	/* the first all ends the mechanisms (section 5.1); a redirect only counts without one (6.1) */
 	memset(&redir, 0, sizeof(redir));
-	p = rec + 6;
-	while (spf_next(&p, &t, &tl)) {
+	for (p = rec + 6, nt = 0; spf_next(&p, &t, &tl); nt++) {
+		(void)spf_term_parse(t, tl, &st, NULL, 0);
+		if (st.kind == SPF_ALL && !all[0]) {
+			snprintf(all, 8, "%call", st.qual);
+			allpos = nt;
+		} else if (st.kind == SPF_REDIRECT) {
+			redir = st;
+			have_redir = true;
+		}
+	}
+	for (p = rec + 6, nt = 0; nt < allpos && spf_next(&p, &t, &tl); nt++) {
 		(void)spf_term_parse(t, tl, &st, NULL, 0);
 		switch (st.kind) {
-		case SPF_ALL:
-			if (!all[0])
-				snprintf(all, 8, "%call", st.qual);
-			break;
 		case SPF_INCLUDE:
-			if (all[0])
-				break;	/* "mechanisms after all MUST be ignored" (section 5.1) */
 			if (!spf_count(w))
 				return SPF_FAIL;
 			(void)spf_follow(w, &st, "include:", sub);
@@ -762,19 +767,15 @@ spf_record(struct spf_walk *w, const char *name, const char *how, const char *re
 		case SPF_MX:
 		case SPF_PTR:
 		case SPF_EXISTS:
-			if (!all[0] && !spf_count(w))
+			if (!spf_count(w))
 				return SPF_FAIL;
-			break;
-		case SPF_REDIRECT:
-			redir = st;
-			have_redir = true;
 			break;
 		default:
 			break;
 		}
 	}
 	if (all[0])
-		return SPF_OK;	/* a redirect is ignored when the record has an all (section 6.1) */
+		return SPF_OK;
 	if (have_redir) {
 		if (!spf_count(w))
 			return SPF_FAIL;
@@ -1137,14 +1138,14 @@ txt_fields(const char *txt, const char *version, const char *kind, field_fn fn, 
 	if (!printable(txt, (size_t)len, true))
 		return fail(err, errlen, "a byte that is not printable ascii in the record");
 	if (strncmp(txt, version, vlen) != 0)
-		return fail(err, errlen, "not a %s record (it does not start with %s)", kind, version);
+		return fail(err, errlen, "not %s record (it does not start with %s)", kind, version);
 	cursor_init(&c, txt, (size_t)len);
 	while (cursor_next(&c, ';', &it, &il)) {
 		const char *eq;
 
 		if (first) {
 			if (il != vlen)
-				return fail(err, errlen, "not a %s record (it does not start with %s)", kind, version);
+				return fail(err, errlen, "not %s record (it does not start with %s)", kind, version);
 			first = false;
 			continue;
 		}
@@ -1196,7 +1197,7 @@ mailrec_mta_sts_txt(const char *txt, char *id, size_t idlen, char *err, size_t e
 
 	if (id && idlen)
 		id[0] = '\0';
-	if (txt_fields(txt, "v=STSv1", "mta-sts", sts_txt_field, &s, err, errlen) == -1)
+	if (txt_fields(txt, "v=STSv1", "an mta-sts", sts_txt_field, &s, err, errlen) == -1)
 		return -1;
 	if (!s.have)
 		return fail(err, errlen, "id is missing");
@@ -1205,12 +1206,12 @@ mailrec_mta_sts_txt(const char *txt, char *id, size_t idlen, char *err, size_t e
 
 /* ---- MTA-STS policy, RFC 8461 section 3.2 ---- */
 
-/* An mx pattern: a host name, or "*." and one. */
+/* An mx pattern: a host name, or "*." and one short enough that a host can match it. */
 static bool
 sts_mx_ok(const char *s, size_t n)
 {
 	if (n >= 2 && s[0] == '*' && s[1] == '.')
-		return host_ok(s + 2, n - 2);
+		return n - 2 <= 251 && host_ok(s + 2, n - 2);
 	return host_ok(s, n);
 }
 
@@ -1318,7 +1319,7 @@ mailrec_mta_sts_mx_match(const struct mailrec_mta_sts_policy *p, const char *hos
 	n = strnlen(host, sizeof(h));
 	if (n && host[n - 1] == '.')
 		n--;
-	if (n == 0 || n >= sizeof(h) - 1)
+	if (!host_ok(host, n))
 		return false;
 	lower_copy(h, sizeof(h), host, n);
 	dot = strchr(h, '.');
@@ -1421,7 +1422,7 @@ mailrec_tlsrpt(const char *txt, char rua[][256], size_t max, size_t *n, char *er
 	*t.n = 0;
 	if (!rua)
 		t.max = 0;
-	if (txt_fields(txt, "v=TLSRPTv1", "tls-rpt", tlsrpt_field, &t, err, errlen) == -1)
+	if (txt_fields(txt, "v=TLSRPTv1", "a tls-rpt", tlsrpt_field, &t, err, errlen) == -1)
 		return -1;
 	if (!t.have)
 		return fail(err, errlen, "rua is missing");

@@ -98,7 +98,8 @@ struct mailrec_spf {
  *     with an "all" anywhere; exp= is checked but not looked up
  *   - each include, a, mx, ptr, exists and redirect counts one lookup;
  *     the 11th stops the evaluation ("more than 10 dns lookups (include
- *     chain a.test -> b.test)"); a, mx, ptr and exists are only counted
+ *     chain a.test -> b.test)", or "(in a.test)" in the domain's own
+ *     record); a, mx, ptr and exists are only counted
  *   - an include or redirect target that is NXDOMAIN or has no TXT is a
  *     void lookup; a third one is "more than 2 void lookups"
  *   - a target already in the chain of domains being evaluated is a loop
@@ -203,7 +204,8 @@ struct mailrec_mta_sts_policy {
  * case-sensitive (RFC 8461's %s strings); unknown keys are ignored; of a
  * repeated key other than mx the first counts. version must be STSv1, mode
  * enforce, testing or none, max_age 1-10 digits and at most
- * MAILREC_STS_MAX_AGE; each mx a host name or "*." and one, at most
+ * MAILREC_STS_MAX_AGE; each mx a host name or "*." and one (of at most
+ * 251 bytes, so that a host name can match it), at most
  * MAILREC_STS_MX_MAX of them, and at least one unless mode is none. 0, or
  * -1 with err ("version is missing", "mode 'x' is not enforce, testing or
  * none", "max_age is missing").
