@@ -133,7 +133,7 @@ example() {
 }
 
 # ---------------------------------------------------------------- Icinga 2
-icinga_tests=29
+icinga_tests=31
 if ! command -v icinga2 >/dev/null 2>&1 || [ ! -e /usr/share/icinga2/include/itl ]; then
 	for _ in $(seq 1 $icinga_tests); do skip "icinga2 not installed (Debian: icinga2-bin icinga2-common)"; done
 else
@@ -293,6 +293,55 @@ else
 		"20 30" "$(timeouts baseline_mail)"
 	check "Icinga resolves baseline_web to -t 20 under a 30 s command timeout" \
 		"20 30" "$(timeouts baseline_web)"
+
+	# The distributed example (dist/icinga2/examples): the master's zones.conf,
+	# the templates in a global zone, the apply rules and two hosts in a
+	# municipality's satellite zone, as docs/icinga2.md lays them out; the
+	# host check goes to the agent by command_endpoint.
+	dz=$dir/icinga2-zones
+	mkdir -p "$dz"/{lib/certs,log,cache,spool,run} "$dz/etc/zones.d/global-templates" "$dz/etc/zones.d/kommune-aarhus"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=master.cyber.example \
+		-keyout "$dz/lib/certs/master.cyber.example.key" -out "$dz/lib/certs/master.cyber.example.crt" 2>/dev/null
+	cp "$dz/lib/certs/master.cyber.example.crt" "$dz/lib/certs/ca.crt"
+	cp "$ROOT/dist/icinga2/examples/zones.conf" "$dz/etc/"
+	cp "$ROOT/dist/icinga2/examples/templates.conf" "$dz/etc/zones.d/global-templates/"
+	cp "$ROOT/dist/icinga2/examples/services.conf" "$dz/etc/zones.d/kommune-aarhus/baseline.conf"
+	cat >"$dz/etc/zones.d/kommune-aarhus/hosts.conf" <<-'EOF'
+	object Host "web01.aarhus.dk" {
+		import "baseline-municipality"
+		check_command = "dummy"
+		address = "192.0.2.10"
+		vars.os = "Linux"
+		vars.agent_endpoint = "web01.aarhus.dk"
+		vars.ssh = true
+		vars.https = true
+		vars.smtp = true
+		vars.mail_domains = [ "aarhus.dk" ]
+		vars.dkim_selectors = [ "selector1" ]
+	}
+	object Host "sw-core-01.aarhus.dk" {
+		import "baseline-municipality"
+		check_command = "dummy"
+		address = "192.0.2.20"
+		vars.snmp = true
+	}
+	EOF
+	printf 'const PluginDir = "%s"\ninclude <itl>\ninclude <plugins>\ninclude "%s"\ninclude "zones.conf"\nobject ApiListener "api" { accept_config = true }\n' \
+		"$ic/plugins" "$CONF" >"$dz/etc/icinga2.conf"
+	zconsts=(-DConfigDir="$dz/etc" -DZonesDir="$dz/etc/zones.d" -DDataDir="$dz/lib" -DLogDir="$dz/log"
+		-DCacheDir="$dz/cache" -DSpoolDir="$dz/spool" -DInitRunDir="$dz/run" -DRunAsUser="$user"
+		-DRunAsGroup="$group" -DNodeName=master.cyber.example -DZoneName=master)
+	out=$(icinga2 daemon -C -c "$dz/etc/icinga2.conf" "${zconsts[@]}" 2>&1)
+	if echo "$out" | grep -q 'Instantiated 7 Services' && ! echo "$out" | grep -qE 'critical/|warning/'; then
+		ok "the distributed example (zones, global templates, a satellite zone's apply rules) validates: 7 services, no warning"
+	else
+		nok "the distributed example (zones, global templates, a satellite zone's apply rules) validates: 7 services, no warning" \
+			"$(echo "$out" | grep -E 'critical/|warning/|Services' | head -5)"
+	fi
+	ep=$(icinga2 object list --type Service --name 'web01.aarhus.dk!baseline-host' "${zconsts[@]}" 2>/dev/null |
+		awk '/^  \* command_endpoint = / { print $4 } /^  \* zone = / { print $4 }' | tr -d '"' | tr '\n' ' ')
+	check "the example's host check runs on the agent (command_endpoint), its object in the satellite zone" \
+		"web01.aarhus.dk kommune-aarhus " "$ep"
 
 	# The validation must be able to fail: a copy without its last brace.
 	sed '$d' "$CONF" | sed '$d' >"$ic/broken.conf"
