@@ -145,6 +145,8 @@ started "garbage DNS"
 run garbage -D good.test --dns-server "127.0.0.1:$PORT" -t 2 --output-format json
 assert "garbage DNS: exit 3" rc_is 3
 assert "garbage DNS: DNS-001 not evaluated" control DNS-001 ERROR UNKNOWN
+run garbage-line -D good.test --dns-server "127.0.0.1:$PORT" -t 2
+assert "garbage DNS: first line" line1_is "BASELINE UNKNOWN - mail good.test: 5 of 6 controls not evaluated: DNS-001 "
 assert "garbage DNS: within -t" within 3
 
 peer_dns_hostile tc
@@ -154,6 +156,8 @@ assert "truncating DNS: exit 3" rc_is 3
 assert "truncating DNS: DNS-002 not evaluated" control DNS-002 ERROR UNKNOWN
 assert "truncating DNS: the reason is named" observed_has DNS-002 "truncated"
 assert "truncating DNS: within -t" within 3
+run tc-line -D good.test --dns-server "127.0.0.1:$PORT" -t 2
+assert "truncating DNS: first line" line1_is "BASELINE UNKNOWN - mail good.test: 5 of 6 controls not evaluated: DNS-001 "
 
 peer_dns_hostile bigtxt
 started "6000-byte TXT"
@@ -162,6 +166,8 @@ assert "oversized TXT: exit 3" rc_is 3
 assert "oversized TXT: DNS-001 not evaluated" control DNS-001 ERROR UNKNOWN
 assert "oversized TXT: the reason is named" observed_has DNS-001 "longer than 4095 bytes"
 assert "oversized TXT: stderr empty" stderr_empty
+run bigtxt-line -D good.test --dns-server "127.0.0.1:$PORT" -t 2
+assert "oversized TXT: first line" line1_is "BASELINE UNKNOWN - mail good.test: 3 of 6 controls not evaluated: DNS-001 "
 
 peer_dns_hostile loopspf
 started "endless SPF tree"
@@ -169,6 +175,8 @@ run loopspf -D good.test --dns-server "127.0.0.1:$PORT" -t 5 --output-format jso
 assert "endless SPF tree: DNS-001 fails at the limit" control DNS-001 FAIL CRITICAL
 assert "endless SPF tree: the limit is named" observed_has DNS-001 "more than 10 dns lookups"
 assert "endless SPF tree: ends at once" within 1
+run loopspf-line -D good.test --dns-server "127.0.0.1:$PORT" -t 5
+assert "endless SPF tree: first line" line1_is "BASELINE CRITICAL - mail good.test: 3 of 6 controls failed (2 critical, 1 warning): DNS-001 "
 
 CLOSED=$(free_dns_port)
 run closed -D good.test --dns-server "127.0.0.1:$CLOSED" -t 2
