@@ -5,6 +5,7 @@
 #   make demo            install missing packages, build, run every check against loopback peers
 #   make man             the man pages of the checks and the CLI, from their --help (help2man)
 #   make install PREFIX=/usr DESTDIR=...
+#   make deb             the Debian package, built in a temporary copy; it ends in build/deb/
 #
 #   DEVELOPER=1                 warnings are errors (CI)
 #   SANITIZE=address,undefined  build and test under ASan/UBSan (objects in build/san)
@@ -63,7 +64,7 @@ MAN      := $(patsubst $(BUILD)/%,$(BUILD)/man/%.1,$(CHECKS) $(CLI))
 DOCS     := $(sort $(wildcard docs/*.md))
 CHECK_DOCS := $(sort $(wildcard docs/checks/*.md))
 
-.PHONY: all check demo deps install uninstall clean unit fuzz bench man
+.PHONY: all check demo deps install uninstall clean unit fuzz bench man deb
 all: $(CHECKS) $(CLI)
 
 $(BUILD)/%.o: %.c
@@ -117,6 +118,12 @@ $(BUILD)/man/%.1: $(BUILD)/% man/%.h2m man/plugin.h2m man/help2man-input
 		$(if $(filter check_baseline_%,$*),--include=$(BUILD)/man/$*.plugin.h2m) \
 		--output=$@.tmp 'man/help2man-input $<'
 	@mv $@.tmp $@
+
+# The Debian package (dist/debian/README.md): a copy of the tree in a temporary
+# directory, dist/debian as its debian/, dpkg-buildpackage -b; the .deb, the
+# -dbgsym .deb, .buildinfo and .changes end in build/deb/.
+deb:
+	@scripts/build-deb build/deb
 
 deps:
 	@scripts/install-deps
