@@ -26,7 +26,7 @@ T=$(mktemp -d /tmp/cyberbaseline-man.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 
 mk=(make -s --no-print-directory)
-[ "$BUILD" = build/san ] && mk+=(SANITIZE=address,undefined)
+[ "$BUILD" = build/san ] && mk+=("SANITIZE=address,undefined")
 if ! command -v help2man >/dev/null; then
 	not_ok "help2man is installed (scripts/install-deps)"
 	echo "1..$n"
