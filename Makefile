@@ -3,7 +3,9 @@
 #   make                 build the library, the checks and the CLI
 #   make check           install missing Debian packages, build, run the whole suite
 #   make demo            install missing packages, build, run every check against loopback peers
+#   make man             the man pages of the checks and the CLI, from their --help (help2man)
 #   make install PREFIX=/usr DESTDIR=...
+#   make deb             the Debian package, built in a temporary copy; it ends in build/deb/
 #
 #   DEVELOPER=1                 warnings are errors (CI)
 #   SANITIZE=address,undefined  build and test under ASan/UBSan (objects in build/san)
@@ -15,6 +17,8 @@ DESTDIR    ?=
 PLUGINDIR  ?= $(PREFIX)/lib/nagios/plugins
 BINDIR     ?= $(PREFIX)/bin
 DATADIR    ?= $(PREFIX)/share/cyberbaseline
+MANDIR     ?= $(PREFIX)/share/man
+DOCDIR     ?= $(PREFIX)/share/doc/cyberbaseline
 FUZZ_SECONDS ?= 30
 
 CC         ?= cc
@@ -56,8 +60,11 @@ CLI      := $(BUILD)/cyberbaseline
 UNIT     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(sort $(wildcard tests/unit/test_*.c)))
 HELPERS  := $(patsubst tests/helpers/%.c,$(BUILD)/tests/%,$(sort $(wildcard tests/helpers/*.c)))
 FUZZ     := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+MAN      := $(patsubst $(BUILD)/%,$(BUILD)/man/%.1,$(CHECKS) $(CLI))
+DOCS     := $(sort $(wildcard docs/*.md))
+CHECK_DOCS := $(sort $(wildcard docs/checks/*.md))
 
-.PHONY: all check demo deps install uninstall clean unit fuzz bench
+.PHONY: all check demo deps install uninstall clean unit fuzz bench man deb
 all: $(CHECKS) $(CLI)
 
 $(BUILD)/%.o: %.c
@@ -92,6 +99,32 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(wildcard common/*.h)
 unit: $(UNIT)
 fuzz: $(FUZZ)
 
+# Man pages: help2man runs each program's --help and --version (through
+# man/help2man-input, which only changes the layout), so a page cannot drift
+# from --help. man/<program>.h2m adds what --help cannot say (NAME, EXIT STATUS,
+# FILES, SEE ALSO), man/plugin.h2m the sections every check shares; the paths
+# in them are this build's. Section 1 for the checks too: they need no
+# privilege and operators run them by hand, as they do the CLI.
+man: $(MAN)
+
+H2M_SED = sed -e 's|@PROG@|$*|g' -e 's|@DATADIR@|$(DATADIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g'
+
+$(BUILD)/man/%.1: $(BUILD)/% man/%.h2m man/plugin.h2m man/help2man-input
+	@mkdir -p $(@D)
+	$(H2M_SED) man/$*.h2m >$(BUILD)/man/$*.h2m
+	$(H2M_SED) man/plugin.h2m >$(BUILD)/man/$*.plugin.h2m
+	help2man --no-info --section=1 --source='cyberbaseline $(VERSION)' --manual='cyberbaseline' \
+		--include=$(BUILD)/man/$*.h2m \
+		$(if $(filter check_baseline_%,$*),--include=$(BUILD)/man/$*.plugin.h2m) \
+		--output=$@.tmp 'man/help2man-input $<'
+	@mv $@.tmp $@
+
+# The Debian package (dist/debian/README.md): a copy of the tree in a temporary
+# directory, dist/debian as its debian/, dpkg-buildpackage -b; the .deb, the
+# -dbgsym .deb, .buildinfo and .changes end in build/deb/.
+deb:
+	@scripts/build-deb build/deb
+
 deps:
 	@scripts/install-deps
 
@@ -108,7 +141,7 @@ demo: deps
 bench: all
 	@BUILD=$(BUILD) bench/run
 
-install: all
+install: all man
 	install -d $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/baselines
 	install -m 0755 $(CHECKS) $(DESTDIR)$(PLUGINDIR)/
 	install -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/
@@ -116,12 +149,18 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/share/icinga2/include/plugins-contrib.d $(DESTDIR)/etc/nagios-plugins/config
 	install -m 0644 dist/icinga2/cyberbaseline.conf $(DESTDIR)$(PREFIX)/share/icinga2/include/plugins-contrib.d/
 	install -m 0644 dist/nagios/cyberbaseline.cfg $(DESTDIR)/etc/nagios-plugins/config/
-	install -d $(DESTDIR)$(PREFIX)/share/doc/cyberbaseline/examples
-	install -m 0644 dist/nagios/nrpe-cyberbaseline.cfg $(DESTDIR)$(PREFIX)/share/doc/cyberbaseline/examples/
+	install -d $(DESTDIR)$(DOCDIR)/examples
+	install -m 0644 dist/nagios/nrpe-cyberbaseline.cfg $(DESTDIR)$(DOCDIR)/examples/
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR)/docs/checks
+	install -m 0644 $(MAN) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/
+	install -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/docs/
+	install -m 0644 $(CHECK_DOCS) $(DESTDIR)$(DOCDIR)/docs/checks/
 
 uninstall:
 	rm -f $(patsubst $(BUILD)/%,$(DESTDIR)$(PLUGINDIR)/%,$(CHECKS)) $(DESTDIR)$(BINDIR)/cyberbaseline
-	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(PREFIX)/share/doc/cyberbaseline/examples
+	rm -f $(patsubst $(BUILD)/man/%,$(DESTDIR)$(MANDIR)/man1/%,$(MAN))
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
 
 clean:
 	rm -rf build
