@@ -97,7 +97,8 @@ docs=(/usr/share/doc/cyberbaseline/README.md /usr/share/doc/cyberbaseline/copyri
 	/usr/share/doc/cyberbaseline/changelog.Debian.gz
 	/usr/share/doc/cyberbaseline/examples/nrpe-cyberbaseline.cfg)
 for f in docs/*.md docs/checks/*.md; do docs+=("/usr/share/doc/cyberbaseline/$f"); done
-has_all "README.md, docs/, docs/checks/, the NRPE example, copyright and changelog" "${docs[@]}"
+for f in dist/icinga2/examples/*.conf; do docs+=("/usr/share/doc/cyberbaseline/examples/icinga2/${f##*/}"); done
+has_all "README.md, docs/, docs/checks/, the NRPE and Icinga 2 examples, copyright and changelog" "${docs[@]}"
 if grep -E '^/usr/local|/build/|/tmp/' "$T/paths" >"$T/stray"; then
 	not_ok "no path under /usr/local, build/ or /tmp"
 	diag <"$T/stray"
