@@ -30,6 +30,15 @@ static const char usage_text[] =
 	"  verify-evidence FILE...            check an evidence log's hash chain\n"
 	"  version                            print the version\n"
 	"\n"
+	"Options:\n"
+	"  -B, --baseline=FILE                the national baseline (default below)\n"
+	"  -P, --profile=PROFILE              list: only the controls of this profile\n"
+	"  -C, --check=FAMILY                 list: only the controls this check evaluates\n"
+	"                                     (host, ssh, tls, snmp, mail, web)\n"
+	"  --lang=en|da                       language of titles and texts\n"
+	"  -h, --help                         print this help\n"
+	"  --version                          print the version\n"
+	"\n"
 	"-B FILE defaults to " DEFAULT_BASELINE ".\n"
 	"Tailoring and waiver files are validated against -B (the baseline they extend).\n";
 
@@ -64,7 +73,7 @@ cli_options(struct cli *c, int argc, char **argv)
 	c->baseline = DEFAULT_BASELINE;
 	c->lang = "en";
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "B:P:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "B:P:C:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'B': c->baseline = optarg; break;
 		case 'P': c->profile = optarg; break;
