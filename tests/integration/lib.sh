@@ -170,3 +170,44 @@ within() {
 	echo "# took ${SECS}s"
 	return 1
 }
+
+# host_tree NAME [DEST]: a copy of the host fixture NAME (tests/fixtures/host/NAME) in
+# $T/DEST (default NAME) with the modes and owners git cannot keep
+# (tests/fixtures/host/README.md) and the file times its controls measure,
+# against CB_TODAY=2026-11-28; prints its path. test_host.sh and
+# test_schedulers.sh evaluate these trees.
+host_tree() {
+	local fix=tests/fixtures/host rootly=true d=$T/${2:-$1}
+	[ "$(id -u)" -eq 0 ] || rootly=false
+	cp -r "$fix/$1" "$d"
+	chmod -R u+rwX,go+rX,go-w "$d"
+	if $rootly; then
+		chown -R 0:0 "$d"
+	fi
+	# the times the controls measure, against CB_TODAY (noon UTC)
+	touch -d '2026-11-28 06:00 UTC' "$d/var/lib/apt/periodic/update-success-stamp"
+	case $1 in
+	compliant)
+		# the security index as apt keeps it with Acquire::GzipIndexes and lz4
+		local idx=$d/var/lib/apt/lists/deb.debian.org_debian-security_dists_bookworm-security_main_binary-amd64_Packages
+		lz4 -q -f "$idx" "$idx.lz4" >/dev/null && rm "$idx"
+		touch -d '2026-11-27 06:00 UTC' "$d"/var/lib/apt/lists/*
+		touch -d '2026-11-28 04:00 UTC' "$d/var/log/aide/aide.log"
+		touch -d '2026-11-27 22:00 UTC' "$d/var/lib/clamav/daily.cld"
+		touch -d '2026-11-20 10:00 UTC' "$d/boot/vmlinuz-6.1.0-27-amd64"
+		chmod 0640 "$d/etc/shadow" "$d/etc/gshadow"
+		$rootly && chgrp 42 "$d/etc/shadow" "$d/etc/gshadow"
+		chmod 0600 "$d/etc/ssh/sshd_config" "$d"/etc/ssh/ssh_host_*_key
+		chmod 0440 "$d/sys/kernel/security/apparmor/profiles" "$d/etc/sudoers" "$d"/etc/sudoers.d/*
+		;;
+	noncompliant)
+		gzip -n "$d/var/lib/apt/lists/security.debian.org_debian-security_dists_bullseye-security_main_binary-amd64_Packages" >/dev/null
+		touch -d '2026-11-01 06:00 UTC' "$d"/var/lib/apt/lists/*
+		chmod 0644 "$d/etc/shadow" "$d"/etc/ssh/ssh_host_*_key
+		touch -d '2026-11-28 10:00 UTC' "$d/var/spool/rsyslog/fwdq.00000001"
+		touch -d '2026-10-01 08:00 UTC' "$d/var/lib/apt/periodic/update-success-stamp" \
+			"$d/run/reboot-required" "$d/boot/vmlinuz-5.10.0-30-amd64"
+		;;
+	esac
+	echo "$d"
+}

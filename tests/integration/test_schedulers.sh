@@ -1,29 +1,78 @@
 #!/usr/bin/env bash
-# The real schedulers run the real check against the real sshd peers, loopback
-# only, every file in the temp dir $T:
+# Every check under the real schedulers, against the loopback peers of
+# scripts/peers.sh; every file in the temp dir $T, every daemon and peer
+# stopped by PID.
 #
-# Icinga 2: a private configuration (ITL, dist/icinga2/cyberbaseline.conf,
-# PluginDir = $BUILD) with the hosts ssh-hardened and ssh-weak, the service
-# baseline-ssh on each, an API on 127.0.0.1 (throw-away CA, per-run password)
-# to force the checks and read last_check_result, and a GraphiteWriter to a
-# python3 sink on 127.0.0.1, so that Icinga's perfdata parser runs on our
-# output. A canary host with malformed perfdata shows that icinga2.log would
-# report ours if it were malformed.
-# Nagios 4: a private nagios.cfg with dist/nagios/cyberbaseline.cfg and the
-# same two services, checks forced through the command file, results read from
-# status.dat.
+# Targets: for each check a compliant and a non-compliant one (the hardened
+# and weak sshd; the modern openssl s_server and the weak nginx; the hardened
+# and weak snmpd, whose credentials files stay in $T, mode 600; the host
+# fixture trees; good.test and bad.test behind nsd + unbound, the MTA-STS
+# nginx and the SMTP peers; the good and bad nginx web sites), plus this
+# machine itself for the host check. Each target's command line is first run
+# directly (the reference: exit code, first line, long output, perfdata).
 #
-# Each half is skipped (TAP "# SKIP") when its daemon is not installed (Debian:
-# icinga2-bin icinga2-common; nagios4-core). Every daemon is stopped by PID.
+# Icinga 2 (a master and an agent, each `icinga2 daemon` with a private
+# configuration: ITL, dist/icinga2/cyberbaseline.conf, PluginDir = $BUILD):
+#   - the master has a host per target and the services baseline-<check>
+#     from apply rules, configured only through the CheckCommands' baseline_*
+#     custom variables; its API on 127.0.0.1 (a throw-away CA, a per-run
+#     ApiUser password) forces every check once and returns each
+#     last_check_result: the command line must be the reference's (any order),
+#     state, exit_status, output (first line and long output) and the
+#     performance_data array must equal the direct run's, and the state and
+#     first line the expected ones;
+#   - a GraphiteWriter sends to a python3 sink on 127.0.0.1, so Icinga's
+#     perfdata parser runs: every label and value it parsed must be what the
+#     plugin printed, no more, no less;
+#   - the agent (its own directory, API port and certificate from the same
+#     CA; zones master and cb-agent) runs baseline-host through
+#     command_endpoint, on this machine and on the compliant tree; the result
+#     must name the agent as its check_source;
+#   - icinga2.log of both may hold no warning or critical line but the
+#     canaries': malformed perfdata and a plugin exiting 42, which show that
+#     the log would report ours.
+# Nagios 4 (`nagios4` with a private nagios.cfg reading
+# dist/nagios/cyberbaseline.cfg): the same targets as services, checks forced
+# through the command file, results from status.dat: current_state,
+# plugin_output (';' becomes ':'), long_plugin_output and performance_data as
+# the direct run printed them; nagios.log without warnings but its canary's.
+# No pass phrase of the SNMP credentials may appear in any result or log.
+#
+# As root with unshare(1), the whole test runs in a network namespace of its
+# own, where lo is the only interface: no packet can leave the machine, and
+# no port can clash with another test. Checks are forced once (check_interval
+# 1h); every wait is bounded by WAIT. About 25 s on 2 cores (the ASan build:
+# about 30 s, 45 s with both cores busy elsewhere). Each daemon's half is
+# skipped (TAP "# SKIP") only when its binary is missing (Debian:
+# icinga2-bin icinga2-common; nagios4-core). Prints TAP.
 set -uo pipefail
+if [ -z "${CB_SCHED_NETNS:-}" ] && [ "$(id -u)" -eq 0 ] && [ -x /usr/sbin/ip ] &&
+	unshare -n true 2>/dev/null; then
+	export CB_SCHED_NETNS=1
+	# shellcheck disable=SC2016 # $0 is expanded by that sh
+	exec unshare -n -- /bin/sh -c '/usr/sbin/ip link set lo up && exec bash "$0"' "$0"
+fi
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
 BUILD=${BUILD:-build/rel}
 CHECK=$BUILD/check_baseline_ssh
+# the date the host fixture trees are made for (host_tree in lib.sh); the
+# daemons pass it on to the plugins they run
+export CB_TODAY=2026-11-28
 
 # shellcheck source=tests/integration/lib.sh
 . tests/integration/lib.sh
 
+for need in "$BUILD"/check_baseline_{tls,snmp,host,mail,web} /usr/sbin/snmpd /usr/sbin/nsd \
+	/usr/sbin/unbound /usr/bin/ldns-signzone /usr/sbin/nginx /usr/bin/openssl; do
+	if [ ! -x "$need" ]; then
+		not_ok "prerequisite '$need' exists (scripts/install-deps)"
+		echo "1..$n"
+		exit 1
+	fi
+done
+
+SCHED=$ROOT/tests/integration/schedulers.py
 WAIT=60	# seconds, the bound of every wait below
 user=$(id -un)
 group=$(id -gn)
@@ -31,61 +80,294 @@ group=$(id -gn)
 # plugins still running when a daemon has stopped are found by it.
 MARK=CB_SCHEDULER_TEST=$T
 
-# reap_plugins: waits up to 5 s for plugins started by our daemons to end,
-# then stops those left by PID.
-reap_plugins() {
-	local _ pid left
+if [ -n "${CB_SCHED_NETNS:-}" ]; then
+	assert "a network namespace of its own: lo is the only interface" \
+		[ "$(/usr/sbin/ip -o link show | awk -F': ' '{print $2}')" = lo ]
+else
+	echo "# not root or no unshare: loopback only by configuration, in the host's network namespace"
+fi
+
+# marked: the PIDs of the processes that carry MARK in their environment.
+marked() {
+	grep -lszxF "$MARK" /proc/[0-9]*/environ | cut -d/ -f3
+}
+
+# reap_marked: waits up to 5 s for the processes our daemons left (plugins,
+# which run in sessions of their own; a daemon's worker whose parent died)
+# to end, then stops them by PID: SIGTERM, and SIGKILL after 2 s.
+reap_marked() {
+	local _ left
 	for _ in $(seq 50); do
-		left=$(grep -lszxF "$MARK" /proc/[0-9]*/environ | cut -d/ -f3)
+		left=$(marked)
 		[ -z "$left" ] && return 0
 		sleep 0.1
 	done
-	for pid in $left; do kill "$pid" 2>/dev/null; done
-}
-
-# stop_daemon PID: SIGTERM, then wait for it (10 s at most, then SIGKILL).
-stop_daemon() {
-	local _
-	kill "$1" 2>/dev/null
-	for _ in $(seq 100); do
-		kill -0 "$1" 2>/dev/null || break
+	echo "# still running after their daemon: $(echo "$left" | tr '\n' ' ')"
+	# shellcheck disable=SC2086 # a list of PIDs
+	kill $left 2>/dev/null
+	for _ in $(seq 20); do
+		left=$(marked)
+		[ -z "$left" ] && return 0
 		sleep 0.1
 	done
-	kill -KILL "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-	reap_plugins
+	# shellcheck disable=SC2086
+	kill -KILL $left 2>/dev/null
 }
 
+# stop_daemon PID...: SIGTERM to each, then waits for them (10 s at most,
+# then SIGKILL), and for what they left (reap_marked); takes them off DAEMONS.
+stop_daemon() {
+	local _ pid d t0=$SECONDS keep=()
+	for d in "${DAEMONS[@]}"; do
+		case " $* " in *" $d "*) ;; *) keep+=("$d") ;; esac
+	done
+	DAEMONS=("${keep[@]}")
+	[ $# -gt 0 ] || return 0
+	kill "$@" 2>/dev/null
+	for _ in $(seq 100); do
+		kill -0 "$@" 2>/dev/null || break
+		sleep 0.1
+	done
+	for pid in "$@"; do
+		kill -0 "$pid" 2>/dev/null && echo "# PID $pid still running 10 s after SIGTERM: SIGKILL"
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	reap_marked
+	echo "# stopped in $((SECONDS - t0)) s"
+}
+
+# On any exit, also an early one: the daemons still running, then the peers.
+DAEMONS=()
+trap 'stop_daemon "${DAEMONS[@]}"; cleanup' EXIT
+
+# ---------------------------------------------------------------- the peers
 start_ssh_peers
+peer_tls_modern
+started "modern TLS (openssl s_server)"
+TLS_MODERN=$PORT
+peer_nginx_weak
+started "weak TLS (nginx)"
+TLS_WEAK=$PORT
+peer_snmp_hardened
+started "hardened snmpd"
+SNMP_HARDENED=$PORT
+peer_snmp_weak
+started "weak snmpd"
+SNMP_WEAK=$PORT
+peer_dns
+started "nsd + validating unbound"
+DNS=$PORT
+peer_mtasts
+started "MTA-STS policy (nginx)"
+STS=$PORT
+peer_mail smtp
+started "SMTP with STARTTLS"
+SMTP=$PORT
+peer_mail smtp nostarttls
+started "SMTP without STARTTLS"
+SMTP_PLAIN=$PORT
+peer_web good
+started "good web site"
+WEB_GOOD=$PORT WEB_GOOD_HTTP=$HTTP_PORT
+peer_web bad
+started "bad web site"
+WEB_BAD=$PORT WEB_BAD_HTTP=$HTTP_PORT
+
+C=$(host_tree compliant)
+N=$(host_tree noncompliant)
+B=$ROOT/$BASELINE
+CA=$T/pki/ca.pem
+SNMP_STATE=$T/snmp-state	# SNMP-010's readings: never /var/lib here
+mkdir -m 700 "$SNMP_STATE"
+CRED_HARDENED=$T/snmp-hardened/credentials
+CRED_WEAK=$T/snmp-weak/credentials
+for f in "$CRED_HARDENED" "$CRED_WEAK"; do
+	assert "credentials file $f: mode 600, in \$T" [ "$(stat -c %a "$f")" = 600 ]
+done
+# the hardened agent's pass phrases, random per run ("public", the weak
+# agent's community, is a default every output names on purpose)
+mapfile -t SECRETS < <(sed -n 's/^\(auth\|priv\)-passphrase = //p' "$CRED_HARDENED")
+
 H002=$(ssh002_expected "$HPORT")
 echo "# SSH-002 for this sshd's banner, by the baseline's table: $H002"
 if [ "$H002" = PASS ]; then HRC=0 HSTATE=OK; else HRC=1 HSTATE=WARNING; fi
-B=$ROOT/$BASELINE
+
+# ------------------------------------------------- the targets, run directly
+# target KEY WHERE STATE PREFIX COMMAND PLUGIN ARGS...: the service KEY
+# (host!service) on the daemons in WHERE (icinga: the master; agent: the
+# agent through command_endpoint; nagios), expected to end in STATE (0-3, or
+# "any": whatever the direct run says) with a first line starting PREFIX.
+# PLUGIN ARGS is the command line the Icinga CheckCommand COMMAND must build
+# from the custom variables below, any order; it is run here directly, as
+# the reference every daemon's result is compared with. VOLATILE=1: the long
+# output changes from run to run (this machine's processes), compare its tags.
+SPEC=$T/targets.jsonl
+: >"$SPEC"
+mkdir "$T/ref"
+ICINGA_KEYS=()
+AGENT_KEYS=()
+NAGIOS_KEYS=()
+# direct: the reference run of target() (its locals) ended as expected.
+direct() {
+	[ "$state" = any ] || [ "$rc" -eq "$state" ] || { echo "# exit $rc"; return 1; }
+	case "$(head -n 1 "$out")" in
+	"$prefix"*) ;;
+	*) echo "# first line: $(head -n 1 "$out")"; return 1 ;;
+	esac
+	[ ! -s "${out%.out}.err" ] || { diag "${out%.out}.err"; return 1; }
+}
+target() {
+	local key=$1 where=$2 state=$3 prefix=$4 command=$5 out rc
+	shift 5
+	out=$T/ref/${key//!/_}.out
+	timeout 60 "$@" >"$out" 2>"${out%.out}.err"
+	rc=$?
+	case " $where " in *" icinga "*) ICINGA_KEYS+=("$key") ;; esac
+	case " $where " in *" agent "*) AGENT_KEYS+=("$key") ;; esac
+	case " $where " in *" nagios "*) NAGIOS_KEYS+=("$key") ;; esac
+	"$PY" -c '
+import json, sys
+key, where, state, prefix, command, out, rc, volatile = sys.argv[1:9]
+print(json.dumps({"key": key, "state": None if state == "any" else int(state), "prefix": prefix,
+                  "command": command, "argv": sys.argv[9:], "out": out, "rc": int(rc),
+                  "volatile": volatile == "1",
+                  "source": "cb-agent" if where == "agent" else "cb-master"}))
+' "$key" "$where" "$state" "$prefix" "$command" "$out" "$rc" "${VOLATILE:-0}" "$@" >>"$SPEC"
+	assert "direct run of $key: exit $state, first line '$prefix...', stderr empty" direct
+}
+P=$ROOT/$BUILD
+target ssh-hardened!baseline-ssh "icinga nagios" "$HRC" "BASELINE $HSTATE - ssh 127.0.0.1:$HPORT: " \
+	baseline_ssh "$P/check_baseline_ssh" -H 127.0.0.1 -p "$HPORT" -B "$B" -t 20 --host-name ssh-hardened
+target ssh-weak!baseline-ssh "icinga nagios" 2 "BASELINE CRITICAL - ssh 127.0.0.1:$WPORT: " \
+	baseline_ssh "$P/check_baseline_ssh" -H 127.0.0.1 -p "$WPORT" -B "$B" -t 20 --host-name ssh-weak \
+	--perfdata-controls
+target tls-modern!baseline-tls "icinga nagios" 0 \
+	"BASELINE OK - tls 127.0.0.1:$TLS_MODERN: 8 of 8 controls passed (1 not applicable)" \
+	baseline_tls "$P/check_baseline_tls" -H 127.0.0.1 -p "$TLS_MODERN" --sni localhost --ca-file "$CA" \
+	-B "$B" -t 30 --host-name tls-modern
+target tls-weak!baseline-tls "icinga nagios" 2 \
+	"BASELINE CRITICAL - tls 127.0.0.1:$TLS_WEAK: 5 of 8 controls failed (5 critical, 0 warning): TLS-001 " \
+	baseline_tls "$P/check_baseline_tls" -H 127.0.0.1 -p "$TLS_WEAK" --sni localhost \
+	--ca-file "$T/pki/weak-ca.pem" -B "$B" -t 30 --host-name tls-weak --perfdata-controls
+# net-snmp has no NTP-MIB: SNMP-007 is not evaluated, so the hardened agent is UNKNOWN
+target sw-core-01!baseline-snmp "icinga nagios" 3 \
+	"BASELINE UNKNOWN - snmp 127.0.0.1:$SNMP_HARDENED: 1 of 6 controls not evaluated: SNMP-007 " \
+	baseline_snmp "$P/check_baseline_snmp" -H 127.0.0.1 -p "$SNMP_HARDENED" --credentials "$CRED_HARDENED" \
+	--state-dir "$SNMP_STATE" -B "$B" -t 10 --host-name sw-core-01
+target snmp-weak!baseline-snmp "icinga nagios" 2 \
+	"BASELINE CRITICAL - snmp 127.0.0.1:$SNMP_WEAK: 4 of 6 controls failed (3 critical, 1 warning), 2 not evaluated: SNMP-001 " \
+	baseline_snmp "$P/check_baseline_snmp" -H 127.0.0.1 -p "$SNMP_WEAK" --credentials "$CRED_WEAK" \
+	--state-dir "$SNMP_STATE" -B "$B" -t 10 --host-name snmp-weak --perfdata-controls
+target host-compliant!baseline-host "icinga nagios" 0 \
+	"BASELINE OK - host host-compliant: 24 of 24 controls passed" \
+	baseline_host "$P/check_baseline_host" --root "$C" -B "$B" -t 10 --host-name host-compliant
+target host-noncompliant!baseline-host "icinga nagios" 2 \
+	"BASELINE CRITICAL - host host-noncompliant: 23 of 24 controls failed (13 critical, 10 warning): BAK-001 " \
+	baseline_host "$P/check_baseline_host" --root "$N" -B "$B" -t 10 --host-name host-noncompliant \
+	--perfdata-controls
+target mail-good!baseline-mail "icinga nagios" 0 \
+	"BASELINE OK - mail good.test: 6 of 6 controls passed (1 not applicable)" \
+	baseline_mail "$P/check_baseline_mail" --domain good.test --dns-server "127.0.0.1:$DNS" \
+	--smtp-port "$SMTP" --mta-sts-port "$STS" --ca-file "$CA" --dkim-selector s1 -B "$B" -t 20 \
+	--host-name good.test
+target mail-bad!baseline-mail "icinga nagios" 2 \
+	"BASELINE CRITICAL - mail bad.test: 5 of 6 controls failed (3 critical, 2 warning): DNS-001 " \
+	baseline_mail "$P/check_baseline_mail" --domain bad.test --dns-server "127.0.0.1:$DNS" \
+	--smtp-port "$SMTP_PLAIN" --mta-sts-port "$STS" --ca-file "$CA" -B "$B" -t 20 --host-name bad.test \
+	--perfdata-controls
+target web-good!baseline-web "icinga nagios" 0 "BASELINE OK - web localhost: 4 of 4 controls passed" \
+	baseline_web "$P/check_baseline_web" --url "https://localhost:$WEB_GOOD/" --http-port "$WEB_GOOD_HTTP" \
+	--ca-file "$CA" -B "$B" -t 20 --host-name web-good
+target web-bad!baseline-web "icinga nagios" 2 \
+	"BASELINE CRITICAL - web localhost: 4 of 4 controls failed (1 critical, 3 warning): HTTP-001 " \
+	baseline_web "$P/check_baseline_web" --url "https://localhost:$WEB_BAD/" --http-port "$WEB_BAD_HTTP" \
+	--ca-file "$CA" -B "$B" -t 20 --host-name web-bad --perfdata-controls
+# the host check where it belongs, on the agent: this machine, and the compliant tree
+VOLATILE=1 target cb-agent!baseline-host agent any "BASELINE " \
+	baseline_host "$P/check_baseline_host" -B "$B" -t 10 --host-name cb-agent
+target cb-agent!baseline-host-image agent 0 "BASELINE OK - host cb-agent: 24 of 24 controls passed" \
+	baseline_host "$P/check_baseline_host" --root "$C" -B "$B" -t 10 --host-name cb-agent
+# and on the Nagios server itself
+VOLATILE=1 target localhost!baseline-host nagios any "BASELINE " \
+	baseline_host "$P/check_baseline_host" -B "$B" --host-name localhost
 
 # ---------------------------------------------------------------- Icinga 2
-icinga() {
-	local ic=$T/icinga2 node=cb-scheduler-test api_port sink_port pw pid consts
-	local r=$T/icinga-results.json
-	mkdir -p "$ic"/{etc,lib/certs,log,cache,spool,run}
-	consts=(-DConfigDir="$ic/etc" -DDataDir="$ic/lib" -DLogDir="$ic/log"
-		-DCacheDir="$ic/cache" -DSpoolDir="$ic/spool" -DInitRunDir="$ic/run"
-		-DRunAsUser="$user" -DRunAsGroup="$group" -DNodeName="$node" -DZoneName="$node")
-
-	# the API's certificate, from a CA made for this run
+# icinga_node DIR NODE ZONE: the directories of an instance under DIR, its
+# certificate for NODE from the run's CA ($T/icinga-ca), and in CONSTS the
+# constants that keep every path of it under DIR.
+icinga_node() {
+	local d=$1 node=$2
+	mkdir -p "$d"/{etc,lib/certs,log,cache,spool,run}
+	CONSTS=(-DConfigDir="$d/etc" -DDataDir="$d/lib" -DLogDir="$d/log" -DCacheDir="$d/cache"
+		-DSpoolDir="$d/spool" -DInitRunDir="$d/run" -DRunAsUser="$user" -DRunAsGroup="$group"
+		-DNodeName="$node" -DZoneName="$3")
 	(
-		cd "$ic/lib/certs" &&
-		openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=cb-test-ca \
-			-keyout ca.key -out ca.crt &&
-		openssl req -newkey rsa:2048 -nodes -subj "/CN=$node" -keyout $node.key -out $node.csr &&
-		openssl x509 -req -days 1 -in $node.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
-			-out $node.crt
-	) >"$ic/openssl.log" 2>&1 || {
-		not_ok "a throw-away CA and certificate for Icinga's API (openssl)"
+		cd "$d/lib/certs" &&
+			openssl req -newkey rsa:2048 -nodes -subj "/CN=$node" -keyout "$node.key" -out "$node.csr" &&
+			openssl x509 -req -days 1 -in "$node.csr" -CA "$T/icinga-ca/ca.crt" \
+				-CAkey "$T/icinga-ca/ca.key" -CAcreateserial -out "$node.crt" &&
+			cp "$T/icinga-ca/ca.crt" ca.crt
+	) >"$d/openssl.log" 2>&1
+}
+
+# icinga_validate WHAT DIR: `icinga2 daemon -C` accepts DIR's configuration.
+icinga_validate() {
+	local out
+	if out=$(icinga2 daemon -C -c "$2/etc/icinga2.conf" "${CONSTS[@]}" 2>&1); then
+		ok "icinga2 daemon -C accepts the $1's configuration"
+	else
+		not_ok "icinga2 daemon -C accepts the $1's configuration"
+		echo "$out" | grep -iE 'critical|error' | head -5 | sed 's/^/# /'
+		return 1
+	fi
+}
+
+# seen FILE ERE [N]: until FILE has more than N lines (default 0) matching
+# ERE; bounded by WAIT.
+seen() {
+	local _
+	for _ in $(seq $((WAIT * 10))); do
+		[ "$(grep -cE "$2" "$1" 2>/dev/null)" -gt "${3:-0}" ] && return 0
+		sleep 0.1
+	done
+	echo "# not more than ${3:-0} lines match '$2' in $1 after ${WAIT}s"
+	return 1
+}
+
+# log_clean WHAT LOG: LOG has no warning or critical line but the canaries'.
+log_clean() {
+	local lines
+	lines=$(grep -E '\] (warning|critical)/' "$2" | grep -vE "'canary(!canary-exit)?'")
+	if [ -z "$lines" ]; then
+		ok "$1: no warning or critical line (perfdata, plugins, API) but the canaries'"
+	else
+		not_ok "$1: no warning or critical line (perfdata, plugins, API) but the canaries'"
+		echo "$lines" | head -10 | sed 's/^/# /'
+	fi
+}
+
+icinga() {
+	local ic=$T/icinga2 ag=$T/icinga2-agent api_port agent_port sink_port pw pid agent_pid=""
+	local master_consts agent_consts r=$T/icinga-results.json key m canary
+	mkdir -p "$T/icinga-ca"
+	if ! (cd "$T/icinga-ca" && openssl req -x509 -newkey rsa:2048 -nodes -days 1 \
+		-subj /CN=cb-test-ca -keyout ca.key -out ca.crt) >"$T/icinga-ca/openssl.log" 2>&1 ||
+		! icinga_node "$ag" cb-agent cb-agent; then
+		not_ok "a throw-away CA and certificates for Icinga's API (openssl)"
+		diag "$T/icinga-ca/openssl.log" "$ag/openssl.log"
+		return
+	fi
+	agent_consts=("${CONSTS[@]}")
+	if ! icinga_node "$ic" cb-master master; then
+		not_ok "a certificate for the master (openssl)"
 		diag "$ic/openssl.log"
 		return
-	}
+	fi
+	master_consts=("${CONSTS[@]}")
 	pw=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 	api_port=$(free_port)
+	agent_port=$(free_port)
 
 	# the Graphite sink: records every byte it receives
 	sink_port=$(free_port)
@@ -114,11 +396,39 @@ icinga() {
 		return
 	fi
 
+	# The agent: the same CheckCommands, no checker of its own; it runs what
+	# its parent zone's endpoint sends, and takes its config (as `icinga2 node
+	# setup` makes an agent: accept_commands and accept_config).
+	cat >"$ag/etc/icinga2.conf" <<-EOF
+	include <itl>
+	include <plugins>
+	include "$ROOT/dist/icinga2/cyberbaseline.conf"
+	const PluginDir = "$P"
+
+	object FileLogger "main-log" {
+		severity = "information"
+		path = LogDir + "/icinga2.log"
+	}
+	object Endpoint "cb-master" { }
+	object Zone "master" { endpoints = [ "cb-master" ] }
+	object Endpoint NodeName { }
+	object Zone ZoneName {
+		endpoints = [ NodeName ]
+		parent = "master"
+	}
+	object ApiListener "api" {
+		bind_host = "127.0.0.1"
+		bind_port = $agent_port
+		accept_commands = true
+		accept_config = true
+	}
+	EOF
+
 	cat >"$ic/etc/icinga2.conf" <<-EOF
 	include <itl>
 	include <plugins>
 	include "$ROOT/dist/icinga2/cyberbaseline.conf"
-	const PluginDir = "$ROOT/$BUILD"
+	const PluginDir = "$P"
 
 	object FileLogger "main-log" {
 		severity = "information"
@@ -127,6 +437,14 @@ icinga() {
 	object CheckerComponent "checker" { }
 	object Endpoint NodeName { }
 	object Zone ZoneName { endpoints = [ NodeName ] }
+	object Endpoint "cb-agent" {
+		host = "127.0.0.1"
+		port = $agent_port
+	}
+	object Zone "cb-agent" {
+		endpoints = [ "cb-agent" ]
+		parent = ZoneName
+	}
 	object ApiListener "api" {
 		bind_host = "127.0.0.1"
 		bind_port = $api_port
@@ -140,144 +458,242 @@ icinga() {
 		port = $sink_port
 	}
 
-	object Host "ssh-hardened" {
+	template Host "loopback" {
 		check_command = "dummy"
+		check_interval = 1h
 		address = "127.0.0.1"
+	}
+	template Service "baseline-test" {
+		max_check_attempts = 1
+		check_interval = 1h
+		retry_interval = 1h
+		vars.baseline_file = "$B"
+	}
+
+	object Host "ssh-hardened" {
+		import "loopback"
+		vars.baseline_check = "ssh"
 		vars.baseline_ssh_port = $HPORT
 	}
 	object Host "ssh-weak" {
-		check_command = "dummy"
-		address = "127.0.0.1"
+		import "loopback"
+		vars.baseline_check = "ssh"
 		vars.baseline_ssh_port = $WPORT
+		vars.baseline_perfdata_controls = true
 	}
+	object Host "tls-modern" {
+		import "loopback"
+		vars.baseline_check = "tls"
+		vars.baseline_tls_port = $TLS_MODERN
+		vars.baseline_tls_sni = "localhost"
+		vars.baseline_tls_ca_file = "$CA"
+	}
+	object Host "tls-weak" {
+		import "loopback"
+		vars.baseline_check = "tls"
+		vars.baseline_tls_port = $TLS_WEAK
+		vars.baseline_tls_sni = "localhost"
+		vars.baseline_tls_ca_file = "$T/pki/weak-ca.pem"
+		vars.baseline_perfdata_controls = true
+	}
+	object Host "sw-core-01" {
+		import "loopback"
+		vars.baseline_check = "snmp"
+		vars.baseline_snmp_port = $SNMP_HARDENED
+		vars.baseline_snmp_credentials = "$CRED_HARDENED"
+		vars.baseline_snmp_state_dir = "$SNMP_STATE"
+	}
+	object Host "snmp-weak" {
+		import "loopback"
+		vars.baseline_check = "snmp"
+		vars.baseline_snmp_port = $SNMP_WEAK
+		vars.baseline_snmp_credentials = "$CRED_WEAK"
+		vars.baseline_snmp_state_dir = "$SNMP_STATE"
+		vars.baseline_perfdata_controls = true
+	}
+	object Host "host-compliant" {
+		import "loopback"
+		vars.baseline_check = "host"
+		vars.baseline_host_root = "$C"
+	}
+	object Host "host-noncompliant" {
+		import "loopback"
+		vars.baseline_check = "host"
+		vars.baseline_host_root = "$N"
+		vars.baseline_perfdata_controls = true
+	}
+	/* a host that stands for a mail domain; the domain is also its identity */
+	object Host "mail-good" {
+		import "loopback"
+		vars.baseline_check = "mail"
+		vars.baseline_mail_domain = "good.test"
+		vars.baseline_host_name = "good.test"
+		vars.baseline_mail_dns_server = "127.0.0.1:$DNS"
+		vars.baseline_mail_dkim_selector = [ "s1" ]
+		vars.baseline_mail_ca_file = "$CA"
+		vars.baseline_mail_smtp_port = $SMTP
+		vars.baseline_mail_mta_sts_port = $STS
+	}
+	object Host "mail-bad" {
+		import "loopback"
+		vars.baseline_check = "mail"
+		vars.baseline_mail_domain = "bad.test"
+		vars.baseline_host_name = "bad.test"
+		vars.baseline_mail_dns_server = "127.0.0.1:$DNS"
+		vars.baseline_mail_ca_file = "$CA"
+		vars.baseline_mail_smtp_port = $SMTP_PLAIN
+		vars.baseline_mail_mta_sts_port = $STS
+		vars.baseline_perfdata_controls = true
+	}
+	object Host "web-good" {
+		import "loopback"
+		vars.baseline_check = "web"
+		vars.baseline_web_url = "https://localhost:$WEB_GOOD/"
+		vars.baseline_web_ca_file = "$CA"
+		vars.baseline_web_http_port = $WEB_GOOD_HTTP
+	}
+	object Host "web-bad" {
+		import "loopback"
+		vars.baseline_check = "web"
+		vars.baseline_web_url = "https://localhost:$WEB_BAD/"
+		vars.baseline_web_ca_file = "$CA"
+		vars.baseline_web_http_port = $WEB_BAD_HTTP
+		vars.baseline_perfdata_controls = true
+	}
+	object Host "cb-agent" {
+		import "loopback"
+		vars.agent_endpoint = true
+	}
+
 	apply Service "baseline-ssh" {
+		import "baseline-test"
 		check_command = "baseline_ssh"
-		check_interval = 2s
-		retry_interval = 2s
-		vars.baseline_file = "$B"
-		vars.baseline_timeout = 10
-		assign where host.name in [ "ssh-hardened", "ssh-weak" ]
+		assign where host.vars.baseline_check == "ssh"
 	}
-	/* malformed perfdata, which the GraphiteWriter must log */
+	apply Service "baseline-tls" {
+		import "baseline-test"
+		check_command = "baseline_tls"
+		assign where host.vars.baseline_check == "tls"
+	}
+	apply Service "baseline-snmp" {
+		import "baseline-test"
+		check_command = "baseline_snmp"
+		assign where host.vars.baseline_check == "snmp"
+	}
+	apply Service "baseline-host" {
+		import "baseline-test"
+		check_command = "baseline_host"
+		assign where host.vars.baseline_check == "host"
+	}
+	apply Service "baseline-mail" {
+		import "baseline-test"
+		check_command = "baseline_mail"
+		assign where host.vars.baseline_check == "mail"
+	}
+	apply Service "baseline-web" {
+		import "baseline-test"
+		check_command = "baseline_web"
+		assign where host.vars.baseline_check == "web"
+	}
+	/* as in dist/icinga2/cyberbaseline.conf: the host check on the host's own agent */
+	apply Service "baseline-host" {
+		import "baseline-test"
+		check_command = "baseline_host"
+		zone = ZoneName	/* as if in zones.d/master/: command_endpoint needs a zone */
+		command_endpoint = host.name
+		assign where host.vars.agent_endpoint
+	}
+	apply Service "baseline-host-image" {
+		import "baseline-test"
+		check_command = "baseline_host"
+		zone = ZoneName
+		command_endpoint = host.name
+		vars.baseline_host_root = "$C"
+		assign where host.vars.agent_endpoint
+	}
+
+	/* canaries: malformed perfdata and a plugin exiting 42, which icinga2.log must report */
 	object Host "canary" {
 		check_command = "dummy"
 		check_interval = 2s
 		vars.dummy_text = "canary|canary_bad=abc"
 	}
+	object CheckCommand "canary-exit" {
+		command = [ "/bin/sh", "-c", "echo canary; exit 42" ]
+	}
+	object Service "canary-exit" {
+		host_name = "canary"
+		check_command = "canary-exit"
+		check_interval = 2s
+		retry_interval = 2s
+	}
 	EOF
 
-	if out=$(icinga2 daemon -C -c "$ic/etc/icinga2.conf" "${consts[@]}" 2>&1); then
-		ok "icinga2 daemon -C accepts the configuration"
-	else
-		not_ok "icinga2 daemon -C accepts the configuration"
-		echo "$out" | grep -iE 'critical|error' | head -5 | sed 's/^/# /'
+	CONSTS=("${agent_consts[@]}")
+	icinga_validate agent "$ag" || return
+	CONSTS=("${master_consts[@]}")
+	icinga_validate master "$ic" || return
+
+	env "$MARK" icinga2 daemon -c "$ag/etc/icinga2.conf" "${agent_consts[@]}" >"$ag/daemon.log" 2>&1 &
+	agent_pid=$!
+	DAEMONS+=("$agent_pid")
+	if ! wait_port 127.0.0.1 "$agent_port" "$WAIT"; then
+		not_ok "the agent's API listens on 127.0.0.1:$agent_port"
+		diag "$ag/daemon.log"
+		stop_daemon "$agent_pid"
 		return
 	fi
-
-	env "$MARK" icinga2 daemon -c "$ic/etc/icinga2.conf" "${consts[@]}" >"$ic/daemon.log" 2>&1 &
+	env "$MARK" icinga2 daemon -c "$ic/etc/icinga2.conf" "${master_consts[@]}" >"$ic/daemon.log" 2>&1 &
 	pid=$!
+	DAEMONS+=("$pid")
 
-	# Forces the checks once the API answers, then waits for a result of each
-	# service taken after that; writes {host: last_check_result} to $r.
-	"$PY" - "$api_port" "$pw" "$ic/lib/certs/ca.crt" "$WAIT" "$r" <<-'EOF'
-	import base64, json, ssl, sys, time, urllib.request
-	port, pw, ca, wait, out = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]), sys.argv[5]
-	ctx = ssl.create_default_context(cafile=ca)
-	ctx.check_hostname = False
-	auth = "Basic " + base64.b64encode(("test:" + pw).encode()).decode()
-	def api(method, path, body=None):
-	    req = urllib.request.Request("https://127.0.0.1:%s%s" % (port, path), method=method,
-	        data=json.dumps(body).encode() if body is not None else None,
-	        headers={"Accept": "application/json", "Authorization": auth})
-	    with urllib.request.urlopen(req, context=ctx, timeout=5) as resp:
-	        return json.load(resp)
-	end = time.time() + wait
-	forced = None
-	while time.time() < end:
-	    try:
-	        if forced is None:
-	            api("POST", "/v1/actions/reschedule-check",
-	                {"type": "Service", "filter": "service.name == \"baseline-ssh\"", "force": True})
-	            forced = time.time()
-	            print("# icinga API up, checks forced")
-	        res = api("GET", "/v1/objects/services?attrs=last_check_result")["results"]
-	        got = {r["name"].split("!")[0]: r["attrs"]["last_check_result"] for r in res}
-	        if len(got) == 2 and all(c and c["execution_end"] >= forced for c in got.values()):
-	            json.dump(got, open(out, "w"))
-	            sys.exit(0)
-	    except (OSError, ValueError):
-	        pass
-	    time.sleep(0.5)
-	print("# no result of both services within %d s (forced: %s)" % (wait, forced is not None))
-	sys.exit(1)
-	EOF
-	assert "Icinga ran baseline-ssh on both hosts (API on 127.0.0.1, within ${WAIT}s)" [ $? -eq 0 ]
+	# Check results that arrive before the GraphiteWriter has resumed (its HA
+	# start, after the API's) never reach the sink: wait for its connection.
+	assert "the master's GraphiteWriter is connected to the sink" \
+		seen "$ic/log/icinga2.log" "information/GraphiteWriter: Finished reconnecting to Graphite"
 
-	# result HOST STATE LINE1-PREFIX: the state, the first line of output and
-	# the perfdata array of HOST's service in $r.
-	result() {
-		"$PY" - "$r" "$@" <<-'EOF'
-		import json, re, sys
-		path, host, state, prefix = sys.argv[1:5]
-		try:
-		    c = json.load(open(path))[host]
-		except (OSError, ValueError, KeyError) as e:
-		    print("# no result for %s: %s" % (host, e))
-		    sys.exit(1)
-		bad = []
-		if c["state"] != float(state):
-		    bad.append("state %s, expected %s" % (c["state"], state))
-		if not c["output"].split("\n")[0].startswith(prefix):
-		    bad.append("first line %r, expected to start with %r" % (c["output"].split("\n")[0], prefix))
-		pd = c["performance_data"] or []
-		for want in (r"compliance=\d+%(;[^;]*){0,2};0;100", r"controls_failed=\d+"):
-		    if not any(re.fullmatch(want, p) for p in pd):
-		        bad.append("no perfdata item like %s in %s" % (want, pd))
-		for b in bad:
-		    print("# %s: %s" % (host, b))
-		sys.exit(1 if bad else 0)
-		EOF
-	}
-	assert "Icinga, weak: state 2, 'BASELINE CRITICAL - ssh 127.0.0.1:$WPORT:', compliance and controls_failed perfdata" \
-		result ssh-weak 2 "BASELINE CRITICAL - ssh 127.0.0.1:$WPORT:"
-	assert "Icinga, hardened: state $HRC, 'BASELINE $HSTATE - ssh 127.0.0.1:$HPORT:', compliance and controls_failed perfdata" \
-		result ssh-hardened "$HRC" "BASELINE $HSTATE - ssh 127.0.0.1:$HPORT:"
+	# force every check once the API answers and the agent is connected; wait
+	# for a result of each service begun after that
+	CB_API_PW=$pw "$PY" "$SCHED" icinga-collect "$api_port" "$ic/lib/certs/ca.crt" "$WAIT" "$r" \
+		--endpoint cb-agent "${ICINGA_KEYS[@]}" "${AGENT_KEYS[@]}"
+	assert "Icinga ran all ${#ICINGA_KEYS[@]} services and the agent's ${#AGENT_KEYS[@]} (forced, within ${WAIT}s)" \
+		[ $? -eq 0 ]
 
-	# seen FILE ERE [N]: until FILE has more than N lines (default 0) matching
-	# ERE; bounded by WAIT.
-	seen() {
-		local _
-		for _ in $(seq $((WAIT * 10))); do
-			[ "$(grep -cE "$2" "$1" 2>/dev/null)" -gt "${3:-0}" ] && return 0
-			sleep 0.1
-		done
-		echo "# not more than ${3:-0} lines match '$2' in $1 after ${WAIT}s"
-		return 1
-	}
-	# metrics HOST: the sink got HOST's compliance and controls_failed values
-	metrics() {
-		local p="^icinga2\\.$1\\.services\\.baseline-ssh\\.baseline_ssh\\.perfdata"
-		seen "$T/graphite.txt" "$p\\.compliance\\.value [0-9.]+ [0-9]+\$" &&
-			seen "$T/graphite.txt" "$p\\.controls_failed\\.value [0-9]+ [0-9]+\$"
-	}
-	local m bad="Ignoring (invalid|unsupported) perfdata" canary
-	for m in ssh-hardened ssh-weak; do
-		assert "Graphite sink received $m's compliance and controls_failed values" metrics "$m"
+	for key in "${ICINGA_KEYS[@]}" "${AGENT_KEYS[@]}"; do
+		assert "Icinga, $key: the command line built from the baseline_* variables" \
+			"$PY" "$SCHED" icinga "$SPEC" "$r" "$key" argv
+		assert "Icinga, $key: state, exit_status, output and performance_data as run directly" \
+			"$PY" "$SCHED" icinga "$SPEC" "$r" "$key" result
 	done
-	# The canary's warning, logged again after our metrics reached the sink:
-	# the detection works, and the log holds every line written before.
-	canary=$(grep -cE "$bad.*'canary'" "$ic/log/icinga2.log")
-	assert "icinga2.log reports the canary's malformed perfdata (the next test can fail)" \
-		seen "$ic/log/icinga2.log" "$bad.*'canary'" "$canary"
-	if grep -E "$bad" "$ic/log/icinga2.log" |
-		grep -vE "'canary'" | sed 's/^/# /' | grep .; then
-		not_ok "icinga2.log: no 'Ignoring invalid/unsupported perfdata' for baseline-ssh"
-	else
-		ok "icinga2.log: no 'Ignoring invalid/unsupported perfdata' for baseline-ssh"
-	fi
+	for key in "${AGENT_KEYS[@]}"; do
+		assert "Icinga, $key: run by the agent (check_source cb-agent, through command_endpoint)" \
+			"$PY" "$SCHED" icinga "$SPEC" "$r" "$key" source
+	done
 
-	stop_daemon "$pid"
-	grep -E 'critical/' "$ic/log/icinga2.log" | head -5 | sed 's/^/# /'
+	assert "Graphite sink received every perfdata label of every service (within ${WAIT}s)" \
+		"$PY" "$SCHED" graphite-wait "$SPEC" "$T/graphite.txt" "$WAIT" "${ICINGA_KEYS[@]}" "${AGENT_KEYS[@]}"
+	for key in "${ICINGA_KEYS[@]}" "${AGENT_KEYS[@]}"; do
+		assert "Graphite, $key: every label and value Icinga parsed is what the plugin printed" \
+			"$PY" "$SCHED" graphite "$SPEC" "$T/graphite.txt" "$key"
+	done
+
+	# The canaries' warnings, logged again after our metrics reached the sink:
+	# the detection works, and the log holds every line written before.
+	m="Ignoring (invalid|unsupported) perfdata.*'canary'"
+	canary=$(grep -cE "$m" "$ic/log/icinga2.log")
+	assert "icinga2.log reports the canary's malformed perfdata (the next test can fail)" \
+		seen "$ic/log/icinga2.log" "$m" "$canary"
+	assert "icinga2.log reports the canary plugin's exit code 42 (the next test can fail)" \
+		seen "$ic/log/icinga2.log" "warning/PluginCheckTask: .*'canary!canary-exit'.*exit code 42"
+	log_clean "the master's icinga2.log" "$ic/log/icinga2.log"
+	# (the agent logs the master's going away as a warning: what came before)
+	cp "$ag/log/icinga2.log" "$ag/log/icinga2.log.running"
+	log_clean "the agent's icinga2.log" "$ag/log/icinga2.log.running"
+
+	stop_daemon "$pid" "$agent_pid"
+	assert "no pass phrase of the SNMP credentials in Icinga's results, logs or metrics" \
+		"$PY" "$SCHED" absent "$r" "$ic/log/icinga2.log" "$ag/log/icinga2.log" "$T/graphite.txt" \
+		"$ic/daemon.log" "$ag/daemon.log" -- "${SECRETS[@]}"
 }
 
 if ! command -v icinga2 >/dev/null 2>&1 || [ ! -e /usr/share/icinga2/include/itl ]; then
@@ -288,9 +704,11 @@ fi
 
 # ---------------------------------------------------------------- Nagios 4
 nagios() {
-	local ng=$T/nagios pid now h s=$T/nagios-status.txt
+	local ng=$T/nagios pid now key r=$T/nagios-results.json
 	mkdir -p "$ng/checkresults"
-	echo "\$USER1\$=$ROOT/$BUILD" >"$ng/resource.cfg"
+	echo "\$USER1\$=$P" >"$ng/resource.cfg"
+	printf '#!/bin/sh\necho canary\nexit 42\n' >"$ng/canary.sh"
+	chmod 755 "$ng/canary.sh"
 	cat >"$ng/nagios.cfg" <<-EOF
 	log_file=$ng/nagios.log
 	cfg_file=$ROOT/dist/nagios/cyberbaseline.cfg
@@ -316,6 +734,8 @@ nagios() {
 	enable_notifications=0
 	execute_host_checks=0
 	execute_service_checks=1
+	check_for_updates=0
+	illegal_macro_output_chars=\`~\$&|'"<>
 	EOF
 	cat >"$ng/objects.cfg" <<-EOF
 	define timeperiod {
@@ -332,6 +752,10 @@ nagios() {
 	define command {
 		command_name	notify-none
 		command_line	/bin/true
+	}
+	define command {
+		command_name	canary-exit
+		command_line	$ng/canary.sh
 	}
 	define contact {
 		contact_name			nobody
@@ -353,35 +777,38 @@ nagios() {
 		contacts		nobody
 		notification_period	always
 	}
-	define host {
-		use		loopback
-		host_name	ssh-hardened
-	}
-	define host {
-		use		loopback
-		host_name	ssh-weak
-	}
 	define service {
-		name			baseline-ssh
+		name			baseline-test
 		register		0
-		service_description	baseline-ssh
 		max_check_attempts	1
-		check_interval		1
-		retry_interval		1
+		check_interval		60
+		retry_interval		60
 		check_period		always
 		notification_period	always
 		contacts		nobody
+		notification_interval	0
 	}
-	define service {
-		use		baseline-ssh
-		host_name	ssh-hardened
-		check_command	check_baseline_ssh!$HPORT!-B $B -t 10
-	}
-	define service {
-		use		baseline-ssh
-		host_name	ssh-weak
-		check_command	check_baseline_ssh!$WPORT!-B $B -t 10
-	}
+	EOF
+	# host name, service, check_command: one service each
+	while read -r h s c; do
+		printf 'define host {\n\tuse\tloopback\n\thost_name\t%s\n}\n' "$h"
+		printf 'define service {\n\tuse\tbaseline-test\n\thost_name\t%s\n\tservice_description\t%s\n\tcheck_command\t%s\n}\n' \
+			"$h" "$s" "$c"
+	done >>"$ng/objects.cfg" <<-EOF
+	ssh-hardened baseline-ssh check_baseline_ssh!$HPORT!-B $B
+	ssh-weak baseline-ssh check_baseline_ssh!$WPORT!-B $B --perfdata-controls
+	tls-modern baseline-tls check_baseline_tls!$TLS_MODERN!--sni localhost --ca-file $CA -B $B
+	tls-weak baseline-tls check_baseline_tls!$TLS_WEAK!--sni localhost --ca-file $T/pki/weak-ca.pem -B $B --perfdata-controls
+	sw-core-01 baseline-snmp check_baseline_snmp!$SNMP_HARDENED!--credentials $CRED_HARDENED --state-dir $SNMP_STATE -B $B
+	snmp-weak baseline-snmp check_baseline_snmp!$SNMP_WEAK!--credentials $CRED_WEAK --state-dir $SNMP_STATE -B $B --perfdata-controls
+	host-compliant baseline-host check_baseline_host!--root $C -B $B
+	host-noncompliant baseline-host check_baseline_host!--root $N -B $B --perfdata-controls
+	mail-good baseline-mail check_baseline_mail!good.test!--dns-server 127.0.0.1:$DNS --smtp-port $SMTP --mta-sts-port $STS --ca-file $CA --dkim-selector s1 -B $B
+	mail-bad baseline-mail check_baseline_mail!bad.test!--dns-server 127.0.0.1:$DNS --smtp-port $SMTP_PLAIN --mta-sts-port $STS --ca-file $CA -B $B --perfdata-controls
+	web-good baseline-web check_baseline_web!https://localhost:$WEB_GOOD/!--http-port $WEB_GOOD_HTTP --ca-file $CA -B $B
+	web-bad baseline-web check_baseline_web!https://localhost:$WEB_BAD/!--http-port $WEB_BAD_HTTP --ca-file $CA -B $B --perfdata-controls
+	localhost baseline-host check_baseline_host!-B $B
+	canary canary-exit canary-exit
 	EOF
 
 	if out=$(nagios4 -v "$ng/nagios.cfg" 2>&1); then
@@ -394,83 +821,37 @@ nagios() {
 
 	env "$MARK" nagios4 "$ng/nagios.cfg" >"$ng/daemon.log" 2>&1 &
 	pid=$!
+	DAEMONS+=("$pid")
 	for _ in $(seq $((WAIT * 10))); do
 		[ -p "$ng/nagios.cmd" ] && break
 		sleep 0.1
 	done
 	now=$(date +%s)
 	if [ -p "$ng/nagios.cmd" ]; then
-		for h in ssh-hardened ssh-weak; do
-			printf '[%s] SCHEDULE_FORCED_SVC_CHECK;%s;baseline-ssh;%s\n' "$now" "$h" "$now"
+		for key in "${NAGIOS_KEYS[@]}" canary!canary-exit; do
+			printf '[%s] SCHEDULE_FORCED_SVC_CHECK;%s;%s;%s\n' "$now" "${key%!*}" "${key#*!}" "$now"
 		done >"$ng/nagios.cmd"
 	fi
 
-	# Waits for a result of each service taken after $now in status.dat;
-	# writes "host field value" lines (plugin_output, long_plugin_output,
-	# performance_data, current_state) to $s.
-	"$PY" - "$ng/status.dat" "$now" "$WAIT" "$s" <<-'EOF'
-	import sys, time
-	path, since, wait, out = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
-	def services():
-	    found, cur = {}, None
-	    try:
-	        text = open(path, errors="replace").read()
-	    except OSError:
-	        return found
-	    for line in text.split("\n"):
-	        line = line.strip()
-	        if line == "servicestatus {":
-	            cur = {}
-	        elif line == "}" and cur is not None:
-	            found[cur.get("host_name")] = cur
-	            cur = None
-	        elif cur is not None and "=" in line:
-	            k, v = line.split("=", 1)
-	            cur[k] = v
-	    return found
-	end = time.time() + wait
-	while time.time() < end:
-	    got = services()
-	    if all(int(got.get(h, {}).get("last_check", "0")) >= since for h in ("ssh-hardened", "ssh-weak")):
-	        with open(out, "w") as f:
-	            for h in ("ssh-hardened", "ssh-weak"):
-	                for k in ("current_state", "plugin_output", "long_plugin_output", "performance_data"):
-	                    f.write("%s %s %s\n" % (h, k, got[h].get(k, "")))
-	        sys.exit(0)
-	    time.sleep(0.5)
-	print("# no result of both services in status.dat within %d s" % wait)
-	sys.exit(1)
-	EOF
-	assert "Nagios ran baseline-ssh on both hosts (forced, within ${WAIT}s)" [ $? -eq 0 ]
+	"$PY" "$SCHED" nagios-collect "$ng/status.dat" "$now" "$WAIT" "$r" "${NAGIOS_KEYS[@]}" canary!canary-exit
+	assert "Nagios ran all ${#NAGIOS_KEYS[@]} services (forced through the command file, within ${WAIT}s)" \
+		[ $? -eq 0 ]
+	for key in "${NAGIOS_KEYS[@]}"; do
+		assert "Nagios, $key: current_state, plugin_output, long_plugin_output and performance_data as run directly" \
+			"$PY" "$SCHED" nagios "$SPEC" "$r" "$key"
+	done
 
-	field() {	# host, field: its value in $s
-		sed -n "s/^$1 $2 //p" "$s"
-	}
-	has() {	# what, host, field, glob pattern
-		# shellcheck disable=SC2254 # $4 is a pattern
-		case "$(field "$2" "$3")" in
-		$4) ok "$1" ;;
-		*)
-			not_ok "$1"
-			echo "# $2 $3: $(field "$2" "$3")"
-			echo "# expected to match: $4"
-			;;
-		esac
-	}
-	has "Nagios, weak: current_state 2" ssh-weak current_state 2
-	has "Nagios, weak: plugin_output starts 'BASELINE CRITICAL - ssh 127.0.0.1:$WPORT:'" \
-		ssh-weak plugin_output "BASELINE CRITICAL - ssh 127.0.0.1:$WPORT:*"
-	has "Nagios, weak: performance_data has compliance= and controls_failed=" \
-		ssh-weak performance_data "compliance=*%*controls_failed=[0-9]*"
-	has "Nagios, weak: long_plugin_output has '[CRITICAL] SSH-003'" \
-		ssh-weak long_plugin_output "*\[CRITICAL\] SSH-003 *"
-	has "Nagios, hardened: current_state $HRC" ssh-hardened current_state "$HRC"
-	has "Nagios, hardened: plugin_output starts 'BASELINE $HSTATE - ssh 127.0.0.1:$HPORT:'" \
-		ssh-hardened plugin_output "BASELINE $HSTATE - ssh 127.0.0.1:$HPORT:*"
-	has "Nagios, hardened: performance_data has compliance= and controls_failed=" \
-		ssh-hardened performance_data "compliance=*%*controls_failed=[0-9]*"
-
+	assert "no pass phrase of the SNMP credentials in status.dat, nagios.log or the results" \
+		"$PY" "$SCHED" absent "$ng/status.dat" "$ng/nagios.log" "$r" -- "${SECRETS[@]}"
 	stop_daemon "$pid"
+	assert "nagios.log reports the canary's exit code 42 (the next test can fail)" \
+		grep -qE "^\[[0-9]+\] Warning: Return code of 42 for check of service 'canary-exit' on host 'canary'" \
+		"$ng/nagios.log"
+	if grep -E '^\[[0-9]+\] (Warning|Error)' "$ng/nagios.log" | grep -v "host 'canary'" | sed 's/^/# /' | grep .; then
+		not_ok "nagios.log: no warning or error but the canary's"
+	else
+		ok "nagios.log: no warning or error but the canary's"
+	fi
 }
 
 if ! command -v nagios4 >/dev/null 2>&1; then
