@@ -2768,8 +2768,10 @@ set_target(struct report *r, const struct opts *o)
 	size_t len;
 
 	if (o->host_name) {
+		/* a tree is never mistaken for the live host, in the first line, JSON and evidence */
 		free(r->target);
-		r->target = xstrdup(o->host_name);
+		r->target = hostfs_live() ? xstrdup(o->host_name)
+					  : xasprintf("%s (%s)", o->host_name, hostfs_root());
 		return;
 	}
 	if (!hostfs_live() && hostfs_read("/etc/hostname", 256, &text, &len, why) == HOSTFS_OK) {
@@ -2849,7 +2851,9 @@ main(int argc, char **argv)
 		char name[256];
 
 		/* the target for every line, a fatal one too; refined below under --root */
-		if (o.host_name)
+		if (o.host_name && t.root)
+			r.target = xasprintf("%s (%s)", o.host_name, t.root);
+		else if (o.host_name)
 			r.target = xstrdup(o.host_name);
 		else if (t.root)
 			r.target = xstrdup(t.root);

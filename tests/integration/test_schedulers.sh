@@ -260,10 +260,10 @@ target snmp-weak!baseline-snmp "icinga nagios" 2 \
 	baseline_snmp "$P/check_baseline_snmp" -H 127.0.0.1 -p "$SNMP_WEAK" --credentials "$CRED_WEAK" \
 	--state-dir "$SNMP_STATE" -B "$B" -t 10 --host-name snmp-weak --perfdata-controls
 target host-compliant!baseline-host "icinga nagios" 0 \
-	"BASELINE OK - host host-compliant: 24 of 24 controls passed" \
+	"BASELINE OK - host host-compliant ($C): 24 of 24 controls passed" \
 	baseline_host "$P/check_baseline_host" --root "$C" -B "$B" -t 10 --host-name host-compliant
 target host-noncompliant!baseline-host "icinga nagios" 2 \
-	"BASELINE CRITICAL - host host-noncompliant: 23 of 24 controls failed (13 critical, 10 warning): BAK-001 " \
+	"BASELINE CRITICAL - host host-noncompliant ($N): 23 of 24 controls failed (13 critical, 10 warning): BAK-001 " \
 	baseline_host "$P/check_baseline_host" --root "$N" -B "$B" -t 10 --host-name host-noncompliant \
 	--perfdata-controls
 target mail-good!baseline-mail "icinga nagios" 0 \
@@ -286,7 +286,7 @@ target web-bad!baseline-web "icinga nagios" 2 \
 # the host check where it belongs, on the agent: this machine, and the compliant tree
 VOLATILE=1 target cb-agent!baseline-host agent any "BASELINE " \
 	baseline_host "$P/check_baseline_host" -B "$B" -t 10 --host-name cb-agent
-target cb-agent!baseline-host-image agent 0 "BASELINE OK - host cb-agent: 24 of 24 controls passed" \
+target cb-agent!baseline-host-image agent 0 "BASELINE OK - host cb-agent ($C): 24 of 24 controls passed" \
 	baseline_host "$P/check_baseline_host" --root "$C" -B "$B" -t 10 --host-name cb-agent
 # and on the Nagios server itself
 VOLATILE=1 target localhost!baseline-host nagios any "BASELINE " \
@@ -328,7 +328,7 @@ icinga_validate() {
 seen() {
 	local _
 	for _ in $(seq $((WAIT * 10))); do
-		[ "$(grep -cE "$2" "$1" 2>/dev/null)" -gt "${3:-0}" ] && return 0
+		[ "$(grep -cE "$2" "$1" 2>/dev/null || true)" -gt "${3:-0}" ] 2>/dev/null && return 0
 		sleep 0.1
 	done
 	echo "# not more than ${3:-0} lines match '$2' in $1 after ${WAIT}s"
