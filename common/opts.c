@@ -9,7 +9,7 @@
 #include "banned.h"
 
 enum {
-	OPT_TAILORING = 256, OPT_WAIVERS, OPT_HOST_NAME, OPT_LANG, OPT_FORMAT, OPT_EVIDENCE,
+	OPT_TAILORING = 256, OPT_WAIVERS, OPT_HOST_NAME, OPT_ORG, OPT_LANG, OPT_FORMAT, OPT_EVIDENCE,
 	OPT_MAX_OUTPUT, OPT_PERF_CONTROLS, OPT_TIMEOUT_RESULT, OPT_UNREACHABLE_RESULT,
 };
 
@@ -28,6 +28,7 @@ static const struct option shared[] = {
 	{ "tailoring", required_argument, NULL, OPT_TAILORING },
 	{ "waivers", required_argument, NULL, OPT_WAIVERS },
 	{ "host-name", required_argument, NULL, OPT_HOST_NAME },
+	{ "org", required_argument, NULL, OPT_ORG },
 	{ "lang", required_argument, NULL, OPT_LANG },
 	{ "output-format", required_argument, NULL, OPT_FORMAT },
 	{ "evidence", required_argument, NULL, OPT_EVIDENCE },
@@ -65,6 +66,9 @@ static const char shared_help[] =
 	"    Approved, expiring exceptions; a waived control shows as WAIVED\n"
 	" --host-name=NAME\n"
 	"    Identity of the host for waivers and evidence, e.g. Icinga's host name (default: -H)\n"
+	" --org=NAME\n"
+	"    The organisation the host belongs to (a municipality, a department), written to\n"
+	"    the JSON output and the evidence for history and benchmark reports\n"
 	" -w, --warning=RANGE\n"
 	"    WARNING when the compliance percentage is outside RANGE, e.g. 90:\n"
 	" -c, --critical=RANGE\n"
@@ -203,6 +207,13 @@ parse_one(struct opts *o, int c, const char *arg, struct errmsg *e)
 			return -1;
 		}
 		o->host_name = arg;
+		break;
+	case OPT_ORG:
+		if (!*arg || strlen(arg) > 255) {
+			errmsg_set(e, "invalid organisation '%s' (1-255 characters)", arg);
+			return -1;
+		}
+		o->org = arg;
 		break;
 	case OPT_LANG:
 		if (strcmp(arg, "en") && strcmp(arg, "da")) {

@@ -23,6 +23,7 @@ struct opts {
 	const char *tailoring;
 	const char *waivers;
 	const char *host_name;
+	const char *org;	/* --org: the municipality or department, or NULL */
 	const char *lang;	/* "en" or "da" */
 	enum out_format format;
 	const char *evidence;

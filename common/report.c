@@ -52,6 +52,7 @@ report_release(struct report *r)
 	free(r->notes);
 	free(r->target);
 	free(r->host_id);
+	free(r->org);
 	free(r->fatal);
 	free(r->direct_text);
 	r->r = NULL;
@@ -635,6 +636,8 @@ report_to_json(struct report *r, struct sbuf *sb, bool one_line)
 	json_str_or_null(sb, r->target);
 	member(sb, nl, "host", false);
 	json_str_or_null(sb, r->host_id);
+	member(sb, nl, "org", false);
+	json_str_or_null(sb, r->org);
 	member(sb, nl, "time", false);
 	json_put_str(sb, now);
 	member(sb, nl, "state", false);

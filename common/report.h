@@ -43,6 +43,7 @@ struct report {
 	const char *program;	/* "check_baseline_ssh" */
 	char *target;		/* "127.0.0.1:2222" */
 	char *host_id;		/* identity for waivers and evidence */
+	char *org;		/* --org, or NULL */
 	const char *lang;
 	const char *profile;
 	enum out_format format;

@@ -44,6 +44,7 @@ run_load(struct run *run, const struct opts *o, const char *family, struct repor
 				    : xstrdup(o->host);
 	}
 	r->host_id = xstrdup(o->host_name ? o->host_name : o->host ? o->host : "localhost");
+	r->org = o->org ? xstrdup(o->org) : NULL;
 
 	if (baseline_load(&run->b, o->baseline, &e) == -1) {
 		report_fatal(r, STATE_UNKNOWN, "%s", e.msg);

@@ -200,6 +200,7 @@ else
 			vars.baseline_tailoring = "/etc/cyberbaseline/tailoring.json"
 			vars.baseline_waivers = "/etc/cyberbaseline/waivers.json"
 			vars.baseline_lang = "da"
+			vars.baseline_org = "every-option-kommune"
 			vars.baseline_evidence = "/var/lib/cyberbaseline/evidence.jsonl"
 			vars.baseline_max_output = 4000
 			vars.baseline_perfdata_controls = true
@@ -365,7 +366,7 @@ else
 		fi
 	}
 	# every baseline_* variable, as set on every-option.example
-	shared="--evidence /var/lib/cyberbaseline/evidence.jsonl --host-name every-option.example --lang da --max-output 4000 --perfdata-controls --tailoring /etc/cyberbaseline/tailoring.json --timeout-result critical --unreachable-result warning --waivers /etc/cyberbaseline/waivers.json -B /srv/baselines/dk-kommune.json -P udvidet -c 75: -t 15 -v -w 90:"
+	shared="--evidence /var/lib/cyberbaseline/evidence.jsonl --host-name every-option.example --lang da --org every-option-kommune --max-output 4000 --perfdata-controls --tailoring /etc/cyberbaseline/tailoring.json --timeout-result critical --unreachable-result warning --waivers /etc/cyberbaseline/waivers.json -B /srv/baselines/dk-kommune.json -P udvidet -c 75: -t 15 -v -w 90:"
 	check_argv "Icinga runs baseline_ssh with the defaults: -H address, --host-name, -t 20" \
 		ssh defaults.example "-H 127.0.0.1 --host-name defaults.example -t 20"
 	check_argv "Icinga passes address6 as -H when the host has no IPv4 address" \
