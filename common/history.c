@@ -1371,8 +1371,10 @@ take_line(struct ingest *in, const char *text, size_t len, struct errmsg *e)
 	enum stored how;
 	int rc = 0;
 
-	if (evidence_check_line(text, len, n, in->pos.prev, &doc, e) == -1)
+	if (evidence_check_line(text, len, n, in->pos.prev, &doc, e) == -1) {
+		in->stats->bad_line = n;
 		return -1;
+	}
 	digest_sha256_hex(text, len, hex);
 	sbuf_init(&why, 1024);
 	if (read_run(jv_get(doc, "run"), &r, &why) == -1) {
@@ -1457,6 +1459,7 @@ read_lines(struct ingest *in, int fd, unsigned long long size, struct errmsg *e)
 		}
 	}
 too_long:
+	in->stats->bad_line = in->pos.lines + 1;
 	errmsg_set(e, "line %zu: longer than %u bytes", in->pos.lines + 1, EVIDENCE_MAX_LINE);
 out:
 	free(buf);

@@ -110,6 +110,7 @@ struct history_ingest_stats {
 	size_t refused;		/* lines in the chain whose run could not be read */
 	bool partial;		/* the file ends in a line without its newline, left for later */
 	bool restarted;		/* the file was replaced since the last ingest: read from the start */
+	size_t bad_line;	/* the line reading stopped at (broken chain, bad JSON), or 0 */
 	unsigned long long bytes; /* bytes consumed by this call */
 };
 
