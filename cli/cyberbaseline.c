@@ -372,9 +372,14 @@ history_options(struct hopts *o, int argc, char **argv, const int *allowed)
 		for (a = allowed; *a && *a != ch; a++)
 			;
 		if (!*a) {
-			if (ch != '?')
-				fprintf(stderr, "cyberbaseline: %s: option '%s' does not apply\n",
-					argv[0], argv[optind - 1]);
+			const struct option *lo;
+
+			for (lo = longopts; ch != '?' && lo->name; lo++)
+				if (lo->val == ch) {
+					fprintf(stderr, "cyberbaseline: %s: option '--%s' does not apply\n",
+						argv[0], lo->name);
+					break;
+				}
 			return -1;
 		}
 		switch (ch) {
@@ -506,7 +511,8 @@ cmd_history(int argc, char **argv)
 		}
 		progress_end(&prog);
 		rc |= st.refused > 0;
-		printf("%s: %zu lines read, %zu runs stored", argv[i], st.lines, st.stored);
+		printf("%s: %zu line%s read, %zu run%s stored", argv[i], st.lines,
+		       st.lines == 1 ? "" : "s", st.stored, st.stored == 1 ? "" : "s");
 		if (st.late)
 			printf(" (%zu older than their series' newest, fitted in)", st.late);
 		printf(", %zu already stored, %zu refused", st.duplicate, st.refused);
