@@ -503,11 +503,14 @@ cmd_history(int argc, char **argv)
 		clock_gettime(CLOCK_MONOTONIC, &prog.start);
 		if (history_ingest_file(h, argv[i], o.groups ? &groups : NULL, &hooks, &st, &e) == -1) {
 			progress_end(&prog);
-			if (st.bad_line)
-				fprintf(stderr, "%s: %s\n", argv[i], e.msg);
-			else
-				fprintf(stderr, "cyberbaseline: %s\n", e.msg);
 			rc = 1;
+			if (!st.bad_line) {	/* the file could not be read, or the store failed */
+				fprintf(stderr, "cyberbaseline: %s\n", e.msg);
+				if (!st.lines)
+					continue;
+			} else {
+				fprintf(stderr, "%s: %s\n", argv[i], e.msg);
+			}
 		}
 		progress_end(&prog);
 		rc |= st.refused > 0;

@@ -304,6 +304,15 @@ history_open(struct history **out, const char *path, enum history_mode mode, str
 		*out = h;
 		return 0;
 	}
+	/*
+	 * Keep the -wal and -shm files when we close: a reader that may not write
+	 * the directory (a report run by another user) cannot create them itself.
+	 */
+	{
+		int persist = 1;
+
+		sqlite3_file_control(h->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+	}
 	if (exec(h, "PRAGMA journal_mode=WAL", e) == -1 ||
 	    exec(h, "PRAGMA synchronous=NORMAL", e) == -1 ||
 	    exec(h, "BEGIN IMMEDIATE", e) == -1)

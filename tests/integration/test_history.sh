@@ -12,8 +12,8 @@
 #   partial line  a last line without its newline waits for the next ingest
 #   kill -9       an ingest killed at three moments loses no committed run and
 #                 ends with the same store as one clean ingest
-#   usage         exit codes, messages, --db and CYBERBASELINE_DB, progress only
-#                 on a terminal
+#   usage         exit codes, messages, --db and CYBERBASELINE_DB, a reader that
+#                 may only read the database, progress only on a terminal
 #
 # Expected answers are computed by Python from the evidence itself, never from
 # the store. Prints TAP.
@@ -412,6 +412,23 @@ CYBERBASELINE_DB=$TDB cli env report status --host web-02 --at 2026-11-02
 assert "CYBERBASELINE_DB names the database" out_has "web-02 host, group Odense"
 cli perm history ingest --db "$T/new.db" "$GL"
 assert "a new database is created 0640" [ "$(stat -c %a "$T/new.db")" = 640 ]
+
+# a report by a user who may only read the database (its group), in a directory it cannot write:
+# the ingest keeps the -wal and -shm files, which such a reader cannot create
+if [ "$(id -u)" -eq 0 ] && getent group nogroup >/dev/null; then
+	chmod o+x "$T"
+	mkdir -m 0755 "$T/ro"
+	install -m 0640 -g nogroup /dev/null "$T/ro/h.db"
+	"$CLI" history ingest --db "$T/ro/h.db" "$GL" >/dev/null
+	runuser -u nobody -g nogroup -- "$CLI" report status --db "$T/ro/h.db" --host web-02 >"$T/ro.out" 2>&1
+	assert "a reader with only read access to the database and its directory" \
+		grep -q '^web-02 host' "$T/ro.out"
+	assert "the -wal and -shm files carry the database's group" \
+		[ "$(stat -c %G "$T/ro/h.db-wal") $(stat -c %G "$T/ro/h.db-shm")" = "nogroup nogroup" ]
+else
+	skip "read-only reader: needs root and the group nogroup"
+	skip "-wal and -shm group: needs root and the group nogroup"
+fi
 
 # progress: on a terminal, once the work took a second; never on a pipe (asserted above)
 if [ $(((t1 - t0) / 1000000)) -ge 1300 ]; then
