@@ -25,8 +25,9 @@ CC         ?= cc
 FUZZ_CC    ?= clang
 # netsnmp (libsnmp-dev) gives just -lnetsnmp, not net-snmp-config's extra -lm -lssl; the
 # toolchain links --as-needed, so only a binary that calls net-snmp records it (the same for
-# liblz4 and zlib: apt's compressed package indexes, read by check_baseline_host)
-PKGS       := json-c libssh openssl netsnmp liblz4 zlib libcurl libpsl
+# liblz4 and zlib: apt's compressed package indexes, read by check_baseline_host; sqlite3:
+# the history store, linked by the CLI only)
+PKGS       := json-c libssh openssl netsnmp liblz4 zlib libcurl libpsl sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

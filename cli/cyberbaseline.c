@@ -1,22 +1,29 @@
 /*
  * cyberbaseline: validate baselines, tailoring and waivers; list and explain
- * controls; verify an evidence log. The same library as the checks.
+ * controls; verify an evidence log; keep the history of runs and report on
+ * it (docs/history.md). The same library as the checks.
  *
- * Exit codes: 0 all good, 1 a file is invalid or evidence is broken, 2 bad use.
+ * Exit codes: 0 all good, 1 a file is invalid, evidence is broken or a
+ * report found nothing, 2 bad use.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "baseline.h"
 #include "evidence.h"
+#include "histreport.h"
+#include "history.h"
 #include "json.h"
 #include "util.h"
 #include "waiver.h"
 #include "banned.h"
 
 #define DEFAULT_BASELINE CB_DATADIR "/baselines/dk-kommune.json"
+#define DEFAULT_DB "/var/lib/cyberbaseline/history.db"
 
 static const char usage_text[] =
 	"Usage: cyberbaseline COMMAND [OPTIONS] [ARGS]\n"
@@ -28,6 +35,14 @@ static const char usage_text[] =
 	"  explain [-B FILE] [--lang da] CONTROL-ID\n"
 	"                                     show one control: texts, rule, references\n"
 	"  verify-evidence FILE...            check an evidence log's hash chain\n"
+	"  history ingest [--db FILE] [--groups CSV] [--batch N] EVIDENCE-FILE...\n"
+	"                                     store the runs of evidence logs in the history\n"
+	"  report status [--db FILE] [--at TIME] [--host H] [--group G] [--format F]\n"
+	"                                     each host's runs and controls in force at TIME\n"
+	"  report trend [--db FILE] --from DATE --to DATE [--group G] [--format F]\n"
+	"                                     compliance per day\n"
+	"  report benchmark [--db FILE] [--at TIME] [--anonymise] [--format F]\n"
+	"                                     the groups side by side\n"
 	"  version                            print the version\n"
 	"\n"
 	"Options:\n"
@@ -38,6 +53,19 @@ static const char usage_text[] =
 	"  --lang=en|da                       language of titles and texts\n"
 	"  -h, --help                         print this help\n"
 	"  --version                          print the version\n"
+	"\n"
+	"History and reports:\n"
+	"  --db=FILE                          the history database (default: $CYBERBASELINE_DB,\n"
+	"                                     else " DEFAULT_DB ")\n"
+	"  --groups=CSV                       ingest: \"host,group\" lines, the group of a run\n"
+	"                                     that names no org\n"
+	"  --batch=N                          ingest: runs per transaction (default 5000)\n"
+	"  --at=TIME                          2026-11-29 (the end of that day, UTC) or\n"
+	"                                     2026-11-29T10:00:00Z (default: now)\n"
+	"  --from=DATE, --to=DATE             trend: the days, inclusive\n"
+	"  --host=HOST, --group=GROUP         status, trend: only this host or group\n"
+	"  --anonymise                        benchmark: \"Group A\", \"Group B\" ... for names\n"
+	"  --format=text|csv|json             the report's format (default: text)\n"
 	"\n"
 	"-B FILE defaults to " DEFAULT_BASELINE ".\n"
 	"Tailoring and waiver files are validated against -B (the baseline they extend).\n";
@@ -289,6 +317,353 @@ cmd_verify(int argc, char **argv)
 	return rc;
 }
 
+/* ---- history and reports (docs/history.md) ------------------------------------------ */
+
+struct hopts {
+	const char *db;
+	const char *groups;
+	const char *host;
+	const char *group;
+	const char *from, *to;
+	long long at;
+	unsigned long batch;
+	enum histfmt format;
+	bool anonymise;
+};
+
+enum { OPT_DB = 256, OPT_GROUPS, OPT_BATCH, OPT_AT, OPT_FROM, OPT_TO, OPT_HOST, OPT_GROUP,
+       OPT_ANON, OPT_FORMAT };
+
+/* The options of `history` and `report`; `allowed` lists those the command takes. */
+static int
+history_options(struct hopts *o, int argc, char **argv, const int *allowed)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, OPT_DB },
+		{ "groups", required_argument, NULL, OPT_GROUPS },
+		{ "batch", required_argument, NULL, OPT_BATCH },
+		{ "at", required_argument, NULL, OPT_AT },
+		{ "from", required_argument, NULL, OPT_FROM },
+		{ "to", required_argument, NULL, OPT_TO },
+		{ "host", required_argument, NULL, OPT_HOST },
+		{ "group", required_argument, NULL, OPT_GROUP },
+		{ "anonymise", no_argument, NULL, OPT_ANON },
+		{ "anonymize", no_argument, NULL, OPT_ANON },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *env = getenv("CYBERBASELINE_DB");
+	struct errmsg e;
+	const int *a;
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->db = env && *env ? env : DEFAULT_DB;
+	o->at = (long long)time(NULL);
+	o->batch = HISTORY_BATCH_DEFAULT;
+	o->format = HISTFMT_TEXT;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (ch == 'h') {
+			usage(0);
+			exit(0);
+		}
+		for (a = allowed; *a && *a != ch; a++)
+			;
+		if (!*a) {
+			const struct option *lo;
+
+			for (lo = longopts; ch != '?' && lo->name; lo++)
+				if (lo->val == ch) {
+					fprintf(stderr, "cyberbaseline: %s: option '--%s' does not apply\n",
+						argv[0], lo->name);
+					break;
+				}
+			return -1;
+		}
+		switch (ch) {
+		case OPT_DB: o->db = optarg; break;
+		case OPT_GROUPS: o->groups = optarg; break;
+		case OPT_HOST: o->host = optarg; break;
+		case OPT_GROUP: o->group = optarg; break;
+		case OPT_FROM: o->from = optarg; break;
+		case OPT_TO: o->to = optarg; break;
+		case OPT_ANON: o->anonymise = true; break;
+		case OPT_BATCH:
+			if (parse_ulong(optarg, 1, HISTORY_BATCH_MAX, &o->batch) == -1) {
+				fprintf(stderr, "cyberbaseline: invalid --batch '%s' (1 to %u)\n",
+					optarg, HISTORY_BATCH_MAX);
+				return -1;
+			}
+			break;
+		case OPT_AT:
+			if (history_parse_time(optarg, true, &o->at) == -1) {
+				fprintf(stderr, "cyberbaseline: invalid time '%s' (2026-11-29 or "
+					"2026-11-29T10:00:00Z)\n", optarg);
+				return -1;
+			}
+			break;
+		case OPT_FORMAT:
+			if (histfmt_parse(optarg, &o->format, &e) == -1) {
+				fprintf(stderr, "cyberbaseline: %s\n", e.msg);
+				return -1;
+			}
+			break;
+		default: return -1;
+		}
+	}
+	return optind;
+}
+
+/* Progress on stderr: only on a terminal, and only once the work took a second. */
+struct progress {
+	const char *file;
+	struct timespec start, last;
+	bool shown;
+};
+
+static double
+seconds_between(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void
+progress_show(void *ctx, unsigned long long done, unsigned long long total)
+{
+	struct progress *p = ctx;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (seconds_between(&p->start, &now) < 1.0 || (p->shown && seconds_between(&p->last, &now) < 0.2))
+		return;
+	p->last = now;
+	p->shown = true;
+	fprintf(stderr, "\r\033[Kingesting %s: %3.0f%% (%.1f of %.1f MB)", p->file,
+		total ? 100.0 * (double)done / (double)total : 100.0, (double)done / 1e6,
+		(double)total / 1e6);
+	fflush(stderr);
+}
+
+static void
+progress_end(struct progress *p)
+{
+	if (p->shown)
+		fputs("\r\033[K", stderr);
+	p->shown = false;
+}
+
+static void
+ingest_warn(void *ctx, const char *msg)
+{
+	struct progress *p = ctx;
+
+	progress_end(p);
+	fprintf(stderr, "%s: %s\n", p->file, msg);
+}
+
+static int
+cmd_history(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_DB, OPT_GROUPS, OPT_BATCH, 0 };
+	struct history_groups groups = { 0 };
+	struct history_ingest_stats st;
+	struct history_ingest_hooks hooks;
+	struct progress prog;
+	struct history *h;
+	struct hopts o;
+	struct errmsg e;
+	int first, i, rc = 0;
+
+	if (argc < 2 || strcmp(argv[1], "ingest") != 0) {
+		fprintf(stderr, "cyberbaseline: history: expected 'ingest'\n");
+		return usage(2);
+	}
+	first = history_options(&o, argc - 1, argv + 1, allowed);
+	if (first < 0 || first >= argc - 1)
+		return usage(2);
+	first++;	/* back to argv's numbering */
+	if (o.groups && history_groups_load(&groups, o.groups, &e) == -1) {
+		fprintf(stderr, "cyberbaseline: %s\n", e.msg);
+		return 1;
+	}
+	if (history_open(&h, o.db, HISTORY_WRITE, &e) == -1) {
+		fprintf(stderr, "cyberbaseline: %s\n", e.msg);
+		history_groups_release(&groups);
+		return 1;
+	}
+	history_set_batch(h, (unsigned)o.batch);
+	hooks.warn = ingest_warn;
+	hooks.progress = isatty(STDERR_FILENO) ? progress_show : NULL;
+	hooks.ctx = &prog;
+	for (i = first; i < argc; i++) {
+		memset(&prog, 0, sizeof(prog));
+		prog.file = argv[i];
+		clock_gettime(CLOCK_MONOTONIC, &prog.start);
+		if (history_ingest_file(h, argv[i], o.groups ? &groups : NULL, &hooks, &st, &e) == -1) {
+			progress_end(&prog);
+			rc = 1;
+			if (!st.bad_line) {	/* the file could not be read, or the store failed */
+				fprintf(stderr, "cyberbaseline: %s\n", e.msg);
+				if (!st.lines)
+					continue;
+			} else {
+				fprintf(stderr, "%s: %s\n", argv[i], e.msg);
+			}
+		}
+		progress_end(&prog);
+		rc |= st.refused > 0;
+		printf("%s: %zu line%s read, %zu run%s stored", argv[i], st.lines,
+		       st.lines == 1 ? "" : "s", st.stored, st.stored == 1 ? "" : "s");
+		if (st.late)
+			printf(" (%zu older than their series' newest, fitted in)", st.late);
+		printf(", %zu already stored, %zu refused", st.duplicate, st.refused);
+		if (st.bad_line)
+			printf("; stopped at line %zu", st.bad_line);
+		else if (st.partial)
+			printf("; the last line is incomplete, left for the next ingest");
+		putchar('\n');
+	}
+	history_close(h);
+	history_groups_release(&groups);
+	return rc;
+}
+
+static int
+write_report(struct sbuf *sb)
+{
+	fwrite(sbuf_str(sb), 1, sb->len, stdout);
+	sbuf_release(sb);
+	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
+}
+
+static int
+report_status(struct history *h, const struct hopts *o)
+{
+	struct history_status s;
+	struct errmsg e;
+	struct sbuf sb;
+	char at[32];
+
+	if (history_status(h, o->at, o->host, o->group, &s, &e) == -1) {
+		fprintf(stderr, "cyberbaseline: %s\n", e.msg);
+		return 1;
+	}
+	if (!s.n) {
+		history_format_time(o->at, at);
+		fprintf(stderr, "cyberbaseline: no runs in force at %s%s%s%s%s\n", at,
+			o->host ? " for host " : "", o->host ? o->host : "",
+			o->group ? " in group " : "", o->group ? o->group : "");
+		history_status_release(&s);
+		return 1;
+	}
+	sbuf_init(&sb, 1024u * 1024 * 1024);
+	histreport_status(&s, o->format, &sb);
+	history_status_release(&s);
+	return write_report(&sb);
+}
+
+static int
+report_trend(struct history *h, const struct hopts *o)
+{
+	struct history_trend t;
+	long from, to;
+	struct errmsg e;
+	struct sbuf sb;
+	size_t i, days = 0;
+
+	if (!o->from || !o->to) {
+		fprintf(stderr, "cyberbaseline: report trend: --from and --to are required\n");
+		return 2;
+	}
+	if ((from = util_date_days(o->from)) < 0 || (to = util_date_days(o->to)) < 0) {
+		fprintf(stderr, "cyberbaseline: invalid date '%s' (YYYY-MM-DD)\n",
+			util_date_days(o->from) < 0 ? o->from : o->to);
+		return 2;
+	}
+	if (history_trend(h, from, to, o->group, &t, &e) == -1) {
+		fprintf(stderr, "cyberbaseline: %s\n", e.msg);
+		return 2;
+	}
+	for (i = 0; i < t.n; i++)
+		days += t.days[i].hosts > 0;
+	sbuf_init(&sb, 64u * 1024 * 1024);
+	histreport_trend(&t, o->group, o->format, &sb);
+	history_trend_release(&t);
+	if (!days) {
+		sbuf_release(&sb);
+		fprintf(stderr, "cyberbaseline: no compliance in force from %s to %s%s%s\n", o->from,
+			o->to, o->group ? " in group " : "", o->group ? o->group : "");
+		return 1;
+	}
+	return write_report(&sb);
+}
+
+static int
+report_benchmark(struct history *h, const struct hopts *o)
+{
+	struct history_bench b;
+	struct errmsg e;
+	struct sbuf sb;
+	char at[32];
+
+	if (history_benchmark(h, o->at, o->anonymise, &b, &e) == -1) {
+		fprintf(stderr, "cyberbaseline: %s\n", e.msg);
+		return 1;
+	}
+	if (!b.ngroups) {
+		history_format_time(o->at, at);
+		fprintf(stderr, "cyberbaseline: no runs in force at %s\n", at);
+		history_bench_release(&b);
+		return 1;
+	}
+	sbuf_init(&sb, 64u * 1024 * 1024);
+	histreport_bench(&b, o->anonymise, o->format, &sb);
+	history_bench_release(&b);
+	return write_report(&sb);
+}
+
+static int
+cmd_report(int argc, char **argv)
+{
+	static const int status_opts[] = { OPT_DB, OPT_AT, OPT_HOST, OPT_GROUP, OPT_FORMAT, 0 };
+	static const int trend_opts[] = { OPT_DB, OPT_FROM, OPT_TO, OPT_GROUP, OPT_FORMAT, 0 };
+	static const int bench_opts[] = { OPT_DB, OPT_AT, OPT_ANON, OPT_FORMAT, 0 };
+	static const struct {
+		const char *name;
+		const int *opts;
+		int (*run)(struct history *h, const struct hopts *o);
+	} reports[] = {
+		{ "status", status_opts, report_status },
+		{ "trend", trend_opts, report_trend },
+		{ "benchmark", bench_opts, report_benchmark },
+	};
+	struct history *h;
+	struct hopts o;
+	struct errmsg e;
+	size_t i;
+	int first, rc;
+
+	for (i = 0; argc >= 2 && i < NELEM(reports); i++)
+		if (strcmp(argv[1], reports[i].name) == 0)
+			break;
+	if (argc < 2 || i == NELEM(reports)) {
+		fprintf(stderr, "cyberbaseline: report: expected status, trend or benchmark\n");
+		return usage(2);
+	}
+	first = history_options(&o, argc - 1, argv + 1, reports[i].opts);
+	if (first < 0 || first != argc - 1)
+		return usage(2);
+	if (history_open(&h, o.db, HISTORY_READ, &e) == -1) {
+		fprintf(stderr, "cyberbaseline: %s\n", e.msg);
+		return 1;
+	}
+	rc = reports[i].run(h, &o);
+	history_close(h);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -302,6 +677,10 @@ main(int argc, char **argv)
 		return cmd_explain(argc - 1, argv + 1);
 	if (strcmp(argv[1], "verify-evidence") == 0)
 		return cmd_verify(argc - 1, argv + 1);
+	if (strcmp(argv[1], "history") == 0)
+		return cmd_history(argc - 1, argv + 1);
+	if (strcmp(argv[1], "report") == 0)
+		return cmd_report(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
 		printf("cyberbaseline %s\n", CB_VERSION);
 		return 0;

@@ -30,8 +30,6 @@
 #include "util.h"
 #include "banned.h"
 
-#define EVIDENCE_MAX_LINE (1024u * 1024)
-#define EVIDENCE_MAX_FILE (1024ull * 1024 * 1024)
 #define EVIDENCE_LOCK_WAIT_S 5
 #define EVIDENCE_READ_CHUNK (64u * 1024)
 
@@ -237,9 +235,9 @@ out:
 	return rc;
 }
 
-/* One line (without its newline): valid JSON, {"prev": string, "run": object}. */
-static int
-check_line(const char *text, size_t len, size_t n, const char *expect_prev, struct errmsg *e)
+int
+evidence_check_line(const char *text, size_t len, size_t n, const char *expect_prev,
+		    struct jv **out, struct errmsg *e)
 {
 	struct errmsg ignored;
 	const struct jv *prev, *run;
@@ -278,6 +276,10 @@ check_line(const char *text, size_t len, size_t n, const char *expect_prev, stru
 		goto out;
 	}
 	rc = 0;
+	if (out) {
+		*out = doc;
+		doc = NULL;
+	}
 out:
 	jv_free(doc);
 	return rc;
@@ -323,7 +325,7 @@ evidence_verify(const char *path, size_t *lines, size_t *bad_line, struct errmsg
 			if (len > EVIDENCE_MAX_LINE)
 				break;	/* too long: below */
 			n++;
-			if (check_line(buf + start, len, n, prev, e) == -1) {
+			if (evidence_check_line(buf + start, len, n, prev, NULL, e) == -1) {
 				*bad_line = n;
 				goto out;
 			}

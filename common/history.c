@@ -1,0 +1,2164 @@
+/*
+ * The history store. The only module that includes sqlite3.h.
+ *
+ * Schema (version 1, PRAGMA user_version; docs/history.md explains it):
+ *
+ *   series     one row per (host, family), with the newest run time stored
+ *   runs       one row per evidence line: the run's identity and verdict,
+ *              source_key = SHA-256 of the line (UNIQUE: a line is stored once)
+ *   intervals  per (series, control): the stretches of runs with one value,
+ *              [from_time, to_time], disjoint and ordered; vhash identifies
+ *              the value
+ *   sources    per evidence file: path, device, inode, bytes consumed, lines,
+ *              the last line's hash: where the next ingest resumes
+ *
+ * Writes happen in transactions of at most h->batch runs that also move the
+ * file's position in `sources`, so what is committed and where the next
+ * ingest starts always agree, whatever moment the process dies at.
+ *
+ * A run older than the newest of its series (a rotated log read after the
+ * current one) is fitted into the intervals (fit_control()): the intervals
+ * are split around it using the run times the runs table keeps.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "digest.h"
+#include "evidence.h"
+#include "history.h"
+#include "json.h"
+#include "util.h"
+#include "banned.h"
+
+#define SCHEMA_VERSION 1
+#define BUSY_TIMEOUT_MS 10000
+#define READ_CHUNK (256u * 1024)
+#define LOCK_WAIT_MS 5000
+
+static const char schema_sql[] =
+	"CREATE TABLE IF NOT EXISTS series (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  host TEXT NOT NULL,\n"
+	"  family TEXT NOT NULL,\n"
+	"  newest INTEGER NOT NULL,\n"
+	"  UNIQUE (host, family)\n"
+	");\n"
+	"CREATE TABLE IF NOT EXISTS runs (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  series INTEGER NOT NULL REFERENCES series(id),\n"
+	"  time INTEGER NOT NULL,\n"
+	"  state TEXT,\n"
+	"  exit_code INTEGER,\n"
+	"  compliance INTEGER,\n"
+	"  ncontrols INTEGER NOT NULL,\n"
+	"  target TEXT,\n"
+	"  baseline_id TEXT,\n"
+	"  baseline_version TEXT,\n"
+	"  baseline_sha256 TEXT,\n"
+	"  profile TEXT,\n"
+	"  tailoring_id TEXT,\n"
+	"  tailoring_version TEXT,\n"
+	"  org TEXT,\n"
+	"  grp TEXT,\n"
+	"  error TEXT,\n"
+	"  source TEXT NOT NULL,\n"
+	"  source_line INTEGER NOT NULL,\n"
+	"  source_key TEXT NOT NULL UNIQUE\n"
+	");\n"
+	"CREATE INDEX IF NOT EXISTS runs_series_time ON runs (series, time);\n"
+	"CREATE INDEX IF NOT EXISTS runs_evaluated ON runs (series, time) WHERE ncontrols > 0;\n"
+	"CREATE TABLE IF NOT EXISTS intervals (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  series INTEGER NOT NULL REFERENCES series(id),\n"
+	"  control TEXT NOT NULL,\n"
+	"  control_version INTEGER,\n"
+	"  result TEXT NOT NULL,\n"
+	"  state TEXT,\n"
+	"  severity TEXT,\n"
+	"  title TEXT,\n"
+	"  observed TEXT,\n"
+	"  expected TEXT,\n"
+	"  reason TEXT,\n"
+	"  waiver TEXT,\n"
+	"  hidden_result TEXT,\n"
+	"  baseline_version TEXT,\n"
+	"  vhash TEXT NOT NULL,\n"
+	"  from_time INTEGER NOT NULL,\n"
+	"  to_time INTEGER NOT NULL\n"
+	");\n"
+	"CREATE UNIQUE INDEX IF NOT EXISTS intervals_from ON intervals (series, control, from_time);\n"
+	"CREATE INDEX IF NOT EXISTS intervals_to ON intervals (series, to_time);\n"
+	"CREATE TABLE IF NOT EXISTS sources (\n"
+	"  path TEXT PRIMARY KEY,\n"
+	"  dev INTEGER NOT NULL,\n"
+	"  ino INTEGER NOT NULL,\n"
+	"  offset INTEGER NOT NULL,\n"
+	"  lines INTEGER NOT NULL,\n"
+	"  last_hash TEXT NOT NULL,\n"
+	"  updated INTEGER NOT NULL\n"
+	");\n"
+	"CREATE INDEX IF NOT EXISTS sources_inode ON sources (dev, ino);\n"
+	"CREATE VIEW IF NOT EXISTS run_view AS\n"
+	"  SELECT s.host, s.family, datetime(r.time, 'unixepoch') AS at, r.*\n"
+	"  FROM runs r JOIN series s ON s.id = r.series;\n"
+	"CREATE VIEW IF NOT EXISTS interval_view AS\n"
+	"  SELECT s.host, s.family, datetime(i.from_time, 'unixepoch') AS since,\n"
+	"         datetime(i.to_time, 'unixepoch') AS until, i.*\n"
+	"  FROM intervals i JOIN series s ON s.id = i.series;\n";
+
+/* The prepared statements of the ingest, made once per store. */
+enum stmt {
+	S_SERIES_ADD,
+	S_SERIES_GET,
+	S_SERIES_NEWEST,
+	S_RUN_ADD,
+	S_RUN_MAX,
+	S_RUN_MIN,
+	S_IVL_AT,
+	S_IVL_AFTER,
+	S_IVL_SET,
+	S_IVL_DEL,
+	S_IVL_ADD,
+	S_IVL_COPY,
+	S_SRC_PATH,
+	S_SRC_INODE,
+	S_SRC_PUT,
+	S_NSTMT
+};
+
+static const char *const stmt_sql[S_NSTMT] = {
+	[S_SERIES_ADD] = "INSERT OR IGNORE INTO series (host, family, newest) VALUES (?1, ?2, ?3)",
+	[S_SERIES_GET] = "SELECT id, newest FROM series WHERE host = ?1 AND family = ?2",
+	[S_SERIES_NEWEST] = "UPDATE series SET newest = ?2 WHERE id = ?1 AND newest < ?2",
+	[S_RUN_ADD] = "INSERT OR IGNORE INTO runs (series, time, state, exit_code, compliance, "
+		      "ncontrols, target, baseline_id, baseline_version, baseline_sha256, profile, "
+		      "tailoring_id, tailoring_version, org, grp, error, source, source_line, "
+		      "source_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+		      "?14, ?15, ?16, ?17, ?18, ?19)",
+	[S_RUN_MAX] = "SELECT max(time) FROM runs WHERE series = ?1 AND ncontrols > 0 "
+		      "AND time >= ?2 AND time < ?3",
+	[S_RUN_MIN] = "SELECT min(time) FROM runs WHERE series = ?1 AND ncontrols > 0 "
+		      "AND time > ?2 AND time <= ?3",
+	[S_IVL_AT] = "SELECT id, from_time, to_time, vhash FROM intervals WHERE series = ?1 "
+		     "AND control = ?2 AND from_time <= ?3 ORDER BY from_time DESC LIMIT 1",
+	[S_IVL_AFTER] = "SELECT id, from_time, to_time, vhash FROM intervals WHERE series = ?1 "
+			"AND control = ?2 AND from_time > ?3 ORDER BY from_time ASC LIMIT 1",
+	[S_IVL_SET] = "UPDATE intervals SET from_time = ?2, to_time = ?3 WHERE id = ?1",
+	[S_IVL_DEL] = "DELETE FROM intervals WHERE id = ?1",
+	[S_IVL_ADD] = "INSERT INTO intervals (series, control, control_version, result, state, "
+		      "severity, title, observed, expected, reason, waiver, hidden_result, "
+		      "baseline_version, vhash, from_time, to_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+		      "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+	[S_IVL_COPY] = "INSERT INTO intervals (series, control, control_version, result, state, "
+		       "severity, title, observed, expected, reason, waiver, hidden_result, "
+		       "baseline_version, vhash, from_time, to_time) SELECT series, control, "
+		       "control_version, result, state, severity, title, observed, expected, "
+		       "reason, waiver, hidden_result, baseline_version, vhash, ?2, ?3 "
+		       "FROM intervals WHERE id = ?1",
+	[S_SRC_PATH] = "SELECT dev, ino, offset, lines, last_hash FROM sources WHERE path = ?1",
+	[S_SRC_INODE] = "SELECT dev, ino, offset, lines, last_hash FROM sources "
+			"WHERE dev = ?1 AND ino = ?2 ORDER BY updated DESC LIMIT 1",
+	[S_SRC_PUT] = "INSERT OR REPLACE INTO sources (path, dev, ino, offset, lines, last_hash, "
+		      "updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+};
+
+struct history {
+	sqlite3 *db;
+	char *path;
+	enum history_mode mode;
+	unsigned batch;
+	sqlite3_stmt *st[S_NSTMT];
+};
+
+/* "history 'x.db': <sqlite's message>" */
+static int
+db_error(struct history *h, struct errmsg *e, const char *doing)
+{
+	errmsg_set(e, "history '%s': %s: %s", h->path, doing, sqlite3_errmsg(h->db));
+	return -1;
+}
+
+static int
+exec(struct history *h, const char *sql, struct errmsg *e)
+{
+	if (sqlite3_exec(h->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_error(h, e, sql);
+	return 0;
+}
+
+/* The statement s, reset and unbound, ready for its parameters. */
+static sqlite3_stmt *
+stmt(struct history *h, enum stmt s)
+{
+	sqlite3_reset(h->st[s]);
+	sqlite3_clear_bindings(h->st[s]);
+	return h->st[s];
+}
+
+static void
+bind_str(sqlite3_stmt *q, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(q, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(q, i);
+}
+
+/* Runs a statement that returns no rows (or whose rows do not matter). */
+static int
+step_done(struct history *h, sqlite3_stmt *q, struct errmsg *e, const char *doing)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		;
+	sqlite3_reset(q);
+	if (rc != SQLITE_DONE)
+		return db_error(h, e, doing);
+	return 0;
+}
+
+/* A text column, copied, or NULL. */
+static char *
+col_dup(sqlite3_stmt *q, int i)
+{
+	const unsigned char *s = sqlite3_column_text(q, i);
+
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
+/* ---- opening -------------------------------------------------------------------- */
+
+int
+history_open(struct history **out, const char *path, enum history_mode mode, struct errmsg *e)
+{
+	struct history *h = xcalloc(1, sizeof(*h));
+	int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW, version = -1, fd;
+	sqlite3_stmt *q;
+	size_t i;
+
+	*out = NULL;
+	h->path = xstrdup(path);
+	h->mode = mode;
+	h->batch = HISTORY_BATCH_DEFAULT;
+	if (mode == HISTORY_WRITE) {
+		flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+		/* create it ourselves first: 0640 and no symlink, as the evidence log */
+		if (strcmp(path, ":memory:") != 0) {
+			fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640);
+			if (fd == -1) {
+				errmsg_set(e, "cannot open history '%s': %s", path,
+					   errno == ELOOP ? "is a symbolic link" : strerror(errno));
+				goto fail;
+			}
+			close(fd);
+		}
+	} else {
+		flags |= SQLITE_OPEN_READONLY;
+		if (access(path, F_OK) == -1) {
+			errmsg_set(e, "cannot open history '%s': %s", path, strerror(errno));
+			goto fail;
+		}
+	}
+	if (sqlite3_open_v2(path, &h->db, flags, NULL) != SQLITE_OK) {
+		errmsg_set(e, "cannot open history '%s': %s", path,
+			   h->db ? sqlite3_errmsg(h->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(h->db, 1);
+	sqlite3_busy_timeout(h->db, BUSY_TIMEOUT_MS);
+	if (sqlite3_prepare_v2(h->db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK) {
+		errmsg_set(e, "history '%s': not a history database: %s", path,
+			   sqlite3_errmsg(h->db));
+		goto fail;
+	}
+	if (sqlite3_step(q) != SQLITE_ROW) {
+		errmsg_set(e, "history '%s': not a history database: %s", path,
+			   sqlite3_errmsg(h->db));
+		sqlite3_finalize(q);
+		goto fail;
+	}
+	version = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	if (version != 0 && version != SCHEMA_VERSION) {
+		errmsg_set(e, "history '%s': schema version %d, this program knows %d", path,
+			   version, SCHEMA_VERSION);
+		goto fail;
+	}
+	if (mode == HISTORY_READ) {
+		if (version != SCHEMA_VERSION) {
+			errmsg_set(e, "history '%s': not a history database (no schema)", path);
+			goto fail;
+		}
+		*out = h;
+		return 0;
+	}
+	/*
+	 * Keep the -wal and -shm files when we close: a reader that may not write
+	 * the directory (a report run by another user) cannot create them itself.
+	 */
+	{
+		int persist = 1;
+
+		sqlite3_file_control(h->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+	}
+	if (exec(h, "PRAGMA journal_mode=WAL", e) == -1 ||
+	    exec(h, "PRAGMA synchronous=NORMAL", e) == -1 ||
+	    exec(h, "BEGIN IMMEDIATE", e) == -1)
+		goto fail;
+	if (exec(h, schema_sql, e) == -1 || exec(h, "PRAGMA user_version=1", e) == -1 ||
+	    exec(h, "COMMIT", e) == -1) {
+		sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+		goto fail;
+	}
+	for (i = 0; i < S_NSTMT; i++)
+		if (sqlite3_prepare_v3(h->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &h->st[i],
+				       NULL) != SQLITE_OK) {
+			db_error(h, e, "prepare");
+			goto fail;
+		}
+	*out = h;
+	return 0;
+fail:
+	history_close(h);
+	return -1;
+}
+
+void
+history_close(struct history *h)
+{
+	size_t i;
+
+	if (!h)
+		return;
+	for (i = 0; i < S_NSTMT; i++)
+		sqlite3_finalize(h->st[i]);
+	sqlite3_close(h->db);
+	free(h->path);
+	free(h);
+}
+
+void
+history_set_batch(struct history *h, unsigned n)
+{
+	h->batch = n < 1 ? 1 : n > HISTORY_BATCH_MAX ? HISTORY_BATCH_MAX : n;
+}
+
+/* ---- time ------------------------------------------------------------------------ */
+
+static int
+two(const char *s, unsigned max, unsigned *out)
+{
+	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
+		return -1;
+	*out = (unsigned)((s[0] - '0') * 10 + (s[1] - '0'));
+	return *out <= max ? 0 : -1;
+}
+
+int
+history_parse_time(const char *s, bool date_end, long long *out)
+{
+	char date[11];
+	unsigned hh, mm, ss;
+	long days;
+
+	if (!s || strlen(s) < 10)
+		return -1;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if ((days = util_date_days(date)) < 0)
+		return -1;
+	if (s[10] == '\0') {
+		if (!date_end)
+			return -1;
+		*out = (long long)days * 86400 + 86399;
+		return 0;
+	}
+	if (strlen(s) != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z' ||
+	    two(s + 11, 23, &hh) == -1 || two(s + 14, 59, &mm) == -1 || two(s + 17, 59, &ss) == -1)
+		return -1;
+	*out = (long long)days * 86400 + hh * 3600 + mm * 60 + ss;
+	return 0;
+}
+
+void
+history_format_time(long long t, char out[32])
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (!gmtime_r(&tt, &tm)) {
+		snprintf(out, 32, "%lld", t);
+		return;
+	}
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* ---- groups ---------------------------------------------------------------------- */
+
+static int
+cmp_group(const void *a, const void *b)
+{
+	return strcmp(((const struct history_group_entry *)a)->host,
+		      ((const struct history_group_entry *)b)->host);
+}
+
+/*
+ * One CSV field at *p (up to end of line or text); quoted fields may hold
+ * commas and doubled quotes, not line breaks. Leaves *p after the field.
+ */
+static int
+csv_field(const char **p, const char *end, struct sbuf *out, const char **why)
+{
+	const char *s = *p;
+
+	sbuf_reset(out);
+	if (s < end && *s == '"') {
+		s++;
+		for (;;) {
+			if (s == end || *s == '\n' || *s == '\r') {
+				*why = "unterminated quote";
+				return -1;
+			}
+			if (*s == '"') {
+				if (s + 1 < end && s[1] == '"') {
+					sbuf_addch(out, '"');
+					s += 2;
+					continue;
+				}
+				s++;
+				break;
+			}
+			sbuf_addch(out, *s++);
+		}
+		if (s < end && *s != ',' && *s != '\n' && *s != '\r') {
+			*why = "text after a closing quote";
+			return -1;
+		}
+	} else {
+		while (s < end && *s != ',' && *s != '\n' && *s != '\r') {
+			if (*s == '"') {
+				*why = "a quote inside an unquoted field";
+				return -1;
+			}
+			sbuf_addch(out, *s++);
+		}
+	}
+	*p = s;
+	return 0;
+}
+
+/* Trims spaces and tabs around an unquoted field's text in place. */
+static void
+trim(struct sbuf *sb)
+{
+	size_t a = 0, b = sb->len;
+
+	while (a < b && (sb->buf[a] == ' ' || sb->buf[a] == '\t'))
+		a++;
+	while (b > a && (sb->buf[b - 1] == ' ' || sb->buf[b - 1] == '\t'))
+		b--;
+	if (sb->len == 0)
+		return;
+	memmove(sb->buf, sb->buf + a, b - a);
+	sb->len = b - a;
+	sb->buf[sb->len] = '\0';
+}
+
+static bool
+has_control_char(const struct sbuf *sb)
+{
+	size_t i;
+
+	for (i = 0; i < sb->len; i++)
+		if ((unsigned char)sb->buf[i] < 0x20 || sb->buf[i] == 0x7f)
+			return true;
+	return false;
+}
+
+int
+history_groups_parse(struct history_groups *g, const char *text, size_t len, const char *what,
+		     struct errmsg *e)
+{
+	const char *p = text, *end = text + len, *why = NULL;
+	struct sbuf f[2];
+	size_t alloc = 0, line = 0, i, nf;
+	int rc = -1;
+
+	g->v = NULL;
+	g->n = 0;
+	sbuf_init(&f[0], HISTORY_GROUPS_MAX_FIELD + 1);
+	sbuf_init(&f[1], HISTORY_GROUPS_MAX_FIELD + 1);
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)	/* a spreadsheet's BOM */
+		p += 3;
+	while (p < end) {
+		line++;
+		if (*p == '\n' || *p == '\r' || *p == '#') {
+			while (p < end && *p != '\n')
+				p++;
+			p += p < end;
+			continue;
+		}
+		for (nf = 0;; nf++) {
+			if (nf == 2) {
+				why = "more than two fields (host,group)";
+				goto bad;
+			}
+			if (csv_field(&p, end, &f[nf], &why) == -1)
+				goto bad;
+			trim(&f[nf]);
+			if (p < end && *p == ',') {
+				p++;
+				continue;
+			}
+			break;
+		}
+		if (p < end && *p == '\r')
+			p++;
+		if (p < end && *p != '\n') {
+			why = "a carriage return inside the line";
+			goto bad;
+		}
+		p += p < end;
+		if (nf != 1) {
+			why = "expected two fields (host,group)";
+			goto bad;
+		}
+		if (g->n == 0 && line == 1 && strcmp(sbuf_str(&f[0]), "host") == 0 &&
+		    strcmp(sbuf_str(&f[1]), "group") == 0)
+			continue;	/* the header */
+		for (i = 0; i < 2; i++) {
+			if (f[i].len == 0) {
+				why = i ? "empty group" : "empty host";
+				goto bad;
+			}
+			if (f[i].truncated || f[i].len > HISTORY_GROUPS_MAX_FIELD) {
+				errmsg_set(e, "%s: line %zu: field longer than %u bytes", what, line,
+					   HISTORY_GROUPS_MAX_FIELD);
+				goto out;
+			}
+			if (has_control_char(&f[i])) {
+				why = "a control character in a field";
+				goto bad;
+			}
+		}
+		if (g->n == HISTORY_GROUPS_MAX_ENTRIES) {
+			errmsg_set(e, "%s: more than %u hosts", what, HISTORY_GROUPS_MAX_ENTRIES);
+			goto out;
+		}
+		g->v = xgrow(g->v, g->n + 1, &alloc, sizeof(*g->v));
+		g->v[g->n].host = xstrdup(sbuf_str(&f[0]));
+		g->v[g->n].group = xstrdup(sbuf_str(&f[1]));
+		g->n++;
+	}
+	if (g->n)
+		qsort(g->v, g->n, sizeof(*g->v), cmp_group);
+	for (i = 1; i < g->n; i++)
+		if (strcmp(g->v[i - 1].host, g->v[i].host) == 0) {
+			errmsg_set(e, "%s: host '%s' listed twice", what, g->v[i].host);
+			goto out;
+		}
+	rc = 0;
+	goto out;
+bad:
+	errmsg_set(e, "%s: line %zu: %s", what, line, why);
+out:
+	sbuf_release(&f[0]);
+	sbuf_release(&f[1]);
+	return rc;
+}
+
+int
+history_groups_load(struct history_groups *g, const char *path, struct errmsg *e)
+{
+	char *data, *what;
+	size_t len;
+	int rc;
+
+	g->v = NULL;
+	g->n = 0;
+	if (util_read_file(path, "groups", HISTORY_GROUPS_MAX_FILE, &data, &len, e) == -1)
+		return -1;
+	what = xasprintf("groups '%s'", path);
+	rc = history_groups_parse(g, data, len, what, e);
+	free(what);
+	free(data);
+	return rc;
+}
+
+const char *
+history_groups_find(const struct history_groups *g, const char *host)
+{
+	struct history_group_entry key, *hit;
+
+	if (!g || !g->n || !host)
+		return NULL;
+	key.host = (char *)(uintptr_t)host;
+	hit = bsearch(&key, g->v, g->n, sizeof(*g->v), cmp_group);
+	return hit ? hit->group : NULL;
+}
+
+void
+history_groups_release(struct history_groups *g)
+{
+	size_t i;
+
+	if (!g)
+		return;
+	for (i = 0; i < g->n; i++) {
+		free(g->v[i].host);
+		free(g->v[i].group);
+	}
+	free(g->v);
+	g->v = NULL;
+	g->n = 0;
+}
+
+/* ---- reading a run --------------------------------------------------------------- */
+
+/* One control of a run, as read from its JSON. */
+struct ctl_in {
+	const char *id, *result, *state, *severity, *title, *observed, *expected, *reason;
+	const char *hidden;
+	long long version;
+	char *waiver;		/* canonical JSON text, or NULL */
+	char vhash[DIGEST_HEX_LEN + 1];
+};
+
+/* A run, as read from its JSON; the strings point into the parsed line. */
+struct run_in {
+	const char *host, *family, *target, *state, *error, *org;
+	const char *b_id, *b_version, *b_sha, *profile, *t_id, *t_version;
+	long long time, exit_code, compliance;
+	bool has_compliance;
+	struct ctl_in *ctl;
+	size_t n;
+};
+
+/*
+ * o[k] as a string in *out: NULL when absent or null (an error when required),
+ * -1 with *why for another type or more than max bytes.
+ */
+static int
+get_str(const struct jv *o, const char *k, size_t max, bool required, const char **out,
+	struct sbuf *why)
+{
+	const struct jv *v = jv_get(o, k);
+
+	*out = NULL;
+	if (!v || v->type == JV_NULL) {
+		if (required) {
+			sbuf_addf(why, "no %s", k);
+			return -1;
+		}
+		return 0;
+	}
+	if (v->type != JV_STRING) {
+		sbuf_addf(why, "%s is not a string", k);
+		return -1;
+	}
+	if (strlen(v->s) > max) {
+		sbuf_addf(why, "%s longer than %zu bytes", k, max);
+		return -1;
+	}
+	if (required && !v->s[0]) {
+		sbuf_addf(why, "%s is empty", k);
+		return -1;
+	}
+	*out = v->s;
+	return 0;
+}
+
+static int
+get_int(const struct jv *o, const char *k, bool required, long long *out, bool *has,
+	struct sbuf *why)
+{
+	const struct jv *v = jv_get(o, k);
+
+	*out = 0;
+	if (has)
+		*has = false;
+	if (!v || v->type == JV_NULL) {
+		if (required) {
+			sbuf_addf(why, "no %s", k);
+			return -1;
+		}
+		return 0;
+	}
+	if (v->type != JV_INT) {
+		sbuf_addf(why, "%s is not an integer", k);
+		return -1;
+	}
+	*out = v->i;
+	if (has)
+		*has = true;
+	return 0;
+}
+
+static bool
+one_of(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(s, *list) == 0)
+			return true;
+	return false;
+}
+
+/* Canonical JSON of a parsed value: keys in the order given, no spaces. */
+static void
+jv_write(struct sbuf *sb, const struct jv *v)
+{
+	size_t i;
+
+	switch (v->type) {
+	case JV_NULL: sbuf_addstr(sb, "null"); break;
+	case JV_BOOL: sbuf_addstr(sb, v->b ? "true" : "false"); break;
+	case JV_INT: sbuf_addf(sb, "%lld", v->i); break;
+	case JV_DOUBLE: sbuf_addf(sb, "%.17g", v->d); break;
+	case JV_STRING: json_put_str(sb, v->s); break;
+	case JV_ARRAY:
+		sbuf_addch(sb, '[');
+		for (i = 0; i < v->n; i++) {
+			if (i)
+				sbuf_addch(sb, ',');
+			jv_write(sb, &v->items[i]);
+		}
+		sbuf_addch(sb, ']');
+		break;
+	case JV_OBJECT:
+		sbuf_addch(sb, '{');
+		for (i = 0; i < v->n; i++) {
+			if (i)
+				sbuf_addch(sb, ',');
+			json_put_key(sb, v->keys[i]);
+			jv_write(sb, &v->items[i]);
+		}
+		sbuf_addch(sb, '}');
+		break;
+	}
+}
+
+/* Appends a length-prefixed field, so that no two value tuples encode the same. */
+static void
+vfield(struct sbuf *sb, const char *s)
+{
+	if (s)
+		sbuf_addf(sb, "%zu:%s;", strlen(s), s);
+	else
+		sbuf_addstr(sb, "-;");
+}
+
+static int
+read_control(const struct jv *c, const char *baseline_version, struct ctl_in *out,
+	     struct sbuf *why)
+{
+	static const char *const results[] = { "PASS", "FAIL", "ERROR", "NA", "WAIVED", NULL };
+	static const char *const states[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN", NULL };
+	const struct jv *w;
+	struct sbuf v;
+
+	memset(out, 0, sizeof(*out));
+	if (c->type != JV_OBJECT) {
+		sbuf_addstr(why, "a control is not an object");
+		return -1;
+	}
+	if (get_str(c, "id", 64, true, &out->id, why) == -1 ||
+	    get_str(c, "result", 16, true, &out->result, why) == -1 ||
+	    get_str(c, "state", 16, false, &out->state, why) == -1 ||
+	    get_str(c, "severity", 16, false, &out->severity, why) == -1 ||
+	    get_str(c, "title", 4096, false, &out->title, why) == -1 ||
+	    get_str(c, "observed", EVIDENCE_MAX_LINE, false, &out->observed, why) == -1 ||
+	    get_str(c, "expected", EVIDENCE_MAX_LINE, false, &out->expected, why) == -1 ||
+	    get_str(c, "reason", EVIDENCE_MAX_LINE, false, &out->reason, why) == -1 ||
+	    get_str(c, "hidden_result", 16, false, &out->hidden, why) == -1 ||
+	    get_int(c, "version", false, &out->version, NULL, why) == -1) {
+		sbuf_addf(why, " (control %s)", out->id ? out->id : "without id");
+		return -1;
+	}
+	if (!one_of(out->result, results)) {
+		sbuf_addf(why, "control %s: unknown result '%s'", out->id, out->result);
+		return -1;
+	}
+	if (out->state && !one_of(out->state, states)) {
+		sbuf_addf(why, "control %s: unknown state '%s'", out->id, out->state);
+		return -1;
+	}
+	w = jv_get(c, "waiver");
+	if (w && w->type != JV_NULL) {
+		struct sbuf sb;
+
+		if (w->type != JV_OBJECT) {
+			sbuf_addf(why, "control %s: waiver is not an object", out->id);
+			return -1;
+		}
+		sbuf_init(&sb, EVIDENCE_MAX_LINE);
+		jv_write(&sb, w);
+		out->waiver = sbuf_detach(&sb);
+	}
+	sbuf_init(&v, 4 * (size_t)EVIDENCE_MAX_LINE);
+	vfield(&v, out->result);
+	vfield(&v, out->state);
+	vfield(&v, out->severity);
+	vfield(&v, out->observed);
+	vfield(&v, out->expected);
+	vfield(&v, out->reason);
+	vfield(&v, out->waiver);
+	vfield(&v, out->hidden);
+	vfield(&v, baseline_version);
+	sbuf_addf(&v, "%lld", out->version);
+	digest_sha256_hex(v.buf, v.len, out->vhash);
+	sbuf_release(&v);
+	return 0;
+}
+
+static void
+run_in_release(struct run_in *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		free(r->ctl[i].waiver);
+	free(r->ctl);
+	r->ctl = NULL;
+	r->n = 0;
+}
+
+/* Reads the "run" object of an evidence line; -1 with the reason in why. */
+static int
+read_run(const struct jv *run, struct run_in *r, struct sbuf *why)
+{
+	const struct jv *b, *t, *c;
+	const char *time;
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	if (get_str(run, "host", HISTORY_MAX_HOST, true, &r->host, why) == -1 ||
+	    get_str(run, "check", 32, true, &r->family, why) == -1 ||
+	    get_str(run, "time", 32, true, &time, why) == -1 ||
+	    get_str(run, "target", HISTORY_MAX_HOST + 64, false, &r->target, why) == -1 ||
+	    get_str(run, "state", 16, false, &r->state, why) == -1 ||
+	    get_str(run, "error", EVIDENCE_MAX_LINE, false, &r->error, why) == -1 ||
+	    get_str(run, "org", HISTORY_GROUPS_MAX_FIELD, false, &r->org, why) == -1 ||
+	    get_int(run, "exit_code", false, &r->exit_code, NULL, why) == -1 ||
+	    get_int(run, "compliance", false, &r->compliance, &r->has_compliance, why) == -1)
+		return -1;
+	if (history_parse_time(time, false, &r->time) == -1) {
+		sbuf_addf(why, "time '%s' is not YYYY-MM-DDTHH:MM:SSZ", time);
+		return -1;
+	}
+	if (r->has_compliance && (r->compliance < 0 || r->compliance > 100)) {
+		sbuf_addf(why, "compliance %lld outside 0..100", r->compliance);
+		return -1;
+	}
+	if ((b = jv_get(run, "baseline")) && b->type != JV_NULL) {
+		if (b->type != JV_OBJECT) {
+			sbuf_addstr(why, "baseline is not an object");
+			return -1;
+		}
+		if (get_str(b, "id", 255, false, &r->b_id, why) == -1 ||
+		    get_str(b, "version", 255, false, &r->b_version, why) == -1 ||
+		    get_str(b, "sha256", 64, false, &r->b_sha, why) == -1 ||
+		    get_str(b, "profile", 255, false, &r->profile, why) == -1)
+			return -1;
+	}
+	if ((t = jv_get(run, "tailoring")) && t->type != JV_NULL) {
+		if (t->type != JV_OBJECT) {
+			sbuf_addstr(why, "tailoring is not an object");
+			return -1;
+		}
+		if (get_str(t, "id", 255, false, &r->t_id, why) == -1 ||
+		    get_str(t, "version", 255, false, &r->t_version, why) == -1)
+			return -1;
+	}
+	c = jv_get(run, "controls");
+	if (c && c->type != JV_NULL && c->type != JV_ARRAY) {
+		sbuf_addstr(why, "controls is not an array");
+		return -1;
+	}
+	if (!c || c->type == JV_NULL)
+		return 0;
+	if (c->n > HISTORY_MAX_CONTROLS) {
+		sbuf_addf(why, "more than %u controls", HISTORY_MAX_CONTROLS);
+		return -1;
+	}
+	r->ctl = xcalloc(c->n ? c->n : 1, sizeof(*r->ctl));
+	for (i = 0; i < c->n; i++) {
+		if (read_control(&c->items[i], r->b_version, &r->ctl[r->n], why) == -1) {
+			free(r->ctl[r->n].waiver);
+			return -1;
+		}
+		r->n++;
+	}
+	return 0;
+}
+
+/* ---- intervals ------------------------------------------------------------------- */
+
+struct ivl {
+	bool found;
+	sqlite3_int64 id;
+	long long from, to;
+	char vhash[DIGEST_HEX_LEN + 1];
+};
+
+/* The interval of (series, control) with the largest from_time <= t (after: smallest > t). */
+static int
+ivl_find(struct history *h, enum stmt which, sqlite3_int64 series, const char *control,
+	 long long t, struct ivl *out, struct errmsg *e)
+{
+	sqlite3_stmt *q = stmt(h, which);
+	const unsigned char *vh;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	sqlite3_bind_int64(q, 1, series);
+	bind_str(q, 2, control);
+	sqlite3_bind_int64(q, 3, t);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		out->found = true;
+		out->id = sqlite3_column_int64(q, 0);
+		out->from = sqlite3_column_int64(q, 1);
+		out->to = sqlite3_column_int64(q, 2);
+		vh = sqlite3_column_text(q, 3);
+		snprintf(out->vhash, sizeof(out->vhash), "%s", vh ? (const char *)vh : "");
+		rc = sqlite3_step(q);
+	}
+	sqlite3_reset(q);
+	if (rc != SQLITE_DONE)
+		return db_error(h, e, "find interval");
+	return 0;
+}
+
+static int
+ivl_set(struct history *h, sqlite3_int64 id, long long from, long long to, struct errmsg *e)
+{
+	sqlite3_stmt *q = stmt(h, S_IVL_SET);
+
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, from);
+	sqlite3_bind_int64(q, 3, to);
+	return step_done(h, q, e, "update interval");
+}
+
+static int
+ivl_del(struct history *h, sqlite3_int64 id, struct errmsg *e)
+{
+	sqlite3_stmt *q = stmt(h, S_IVL_DEL);
+
+	sqlite3_bind_int64(q, 1, id);
+	return step_done(h, q, e, "delete interval");
+}
+
+static int
+ivl_copy(struct history *h, sqlite3_int64 id, long long from, long long to, struct errmsg *e)
+{
+	sqlite3_stmt *q = stmt(h, S_IVL_COPY);
+
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, from);
+	sqlite3_bind_int64(q, 3, to);
+	return step_done(h, q, e, "split interval");
+}
+
+static int
+ivl_add(struct history *h, sqlite3_int64 series, const struct ctl_in *c, const char *bversion,
+	long long t, struct errmsg *e)
+{
+	sqlite3_stmt *q = stmt(h, S_IVL_ADD);
+
+	sqlite3_bind_int64(q, 1, series);
+	bind_str(q, 2, c->id);
+	sqlite3_bind_int64(q, 3, c->version);
+	bind_str(q, 4, c->result);
+	bind_str(q, 5, c->state);
+	bind_str(q, 6, c->severity);
+	bind_str(q, 7, c->title);
+	bind_str(q, 8, c->observed);
+	bind_str(q, 9, c->expected);
+	bind_str(q, 10, c->reason);
+	bind_str(q, 11, c->waiver);
+	bind_str(q, 12, c->hidden);
+	bind_str(q, 13, bversion);
+	bind_str(q, 14, c->vhash);
+	sqlite3_bind_int64(q, 15, t);
+	sqlite3_bind_int64(q, 16, t);
+	return step_done(h, q, e, "add interval");
+}
+
+/*
+ * The latest (S_RUN_MAX, over [lo, hi)) or earliest (S_RUN_MIN, over (lo, hi])
+ * time of a run of the series that evaluated controls.
+ */
+static int
+run_bound(struct history *h, enum stmt which, sqlite3_int64 series, long long lo, long long hi,
+	  bool *found, long long *t, struct errmsg *e)
+{
+	sqlite3_stmt *q = stmt(h, which);
+	int rc;
+
+	*found = false;
+	sqlite3_bind_int64(q, 1, series);
+	sqlite3_bind_int64(q, 2, lo);
+	sqlite3_bind_int64(q, 3, hi);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL) {
+		*found = true;
+		*t = sqlite3_column_int64(q, 0);
+	}
+	sqlite3_reset(q);
+	if (rc != SQLITE_ROW)
+		return db_error(h, e, "run times");
+	return 0;
+}
+
+/*
+ * Puts value c at time t where no interval holds t: joins the interval
+ * before (P) or after (J) when it has the same value, else a new [t, t].
+ */
+static int
+place(struct history *h, sqlite3_int64 series, const struct ctl_in *c, const char *bversion,
+      long long t, bool look_after, struct errmsg *e)
+{
+	struct ivl p, j = { 0 };
+	bool same_p, same_j;
+
+	if (ivl_find(h, S_IVL_AT, series, c->id, t, &p, e) == -1)
+		return -1;
+	if (look_after && ivl_find(h, S_IVL_AFTER, series, c->id, t, &j, e) == -1)
+		return -1;
+	same_p = p.found && strcmp(p.vhash, c->vhash) == 0;
+	same_j = j.found && strcmp(j.vhash, c->vhash) == 0;
+	if (same_p && same_j) {	/* t bridges two stretches of one value */
+		if (ivl_del(h, j.id, e) == -1)
+			return -1;
+		return ivl_set(h, p.id, p.from, j.to, e);
+	}
+	if (same_p)
+		return ivl_set(h, p.id, p.from, t, e);
+	if (same_j)
+		return ivl_set(h, j.id, t, j.to, e);
+	return ivl_add(h, series, c, bversion, t, e);
+}
+
+/*
+ * Fits control value c seen at time t into the intervals of the series. The
+ * run itself is already in `runs`. in_order: t is at or after the newest run
+ * of the series, so nothing can follow it.
+ *
+ * When t falls inside an interval I with another value, I is split: the left
+ * part ends at the latest evaluating run before t, the right part starts at
+ * the earliest evaluating run after t (the runs table knows both), and the
+ * new value goes between them. Two runs in the same second: the one read
+ * later decides that second.
+ */
+static int
+fit_control(struct history *h, sqlite3_int64 series, const struct ctl_in *c, const char *bversion,
+	    long long t, bool in_order, struct errmsg *e)
+{
+	bool lfound, rfound;
+	long long l = 0, r = 0;
+	struct ivl i;
+
+	if (ivl_find(h, S_IVL_AT, series, c->id, t, &i, e) == -1)
+		return -1;
+	if (!i.found || t > i.to)
+		return place(h, series, c, bversion, t, !in_order, e);
+	if (strcmp(i.vhash, c->vhash) == 0)
+		return 0;	/* inside a stretch of the same value */
+	if (run_bound(h, S_RUN_MAX, series, i.from, t, &lfound, &l, e) == -1 ||
+	    run_bound(h, S_RUN_MIN, series, t, i.to, &rfound, &r, e) == -1)
+		return -1;
+	if (rfound && ivl_copy(h, i.id, r, i.to, e) == -1)
+		return -1;
+	if (lfound ? ivl_set(h, i.id, i.from, l, e) : ivl_del(h, i.id, e))
+		return -1;
+	return place(h, series, c, bversion, t, true, e);
+}
+
+/* ---- storing a run ----------------------------------------------------------------- */
+
+/* The id and newest run time of (host, family), created when new. */
+static int
+series_get(struct history *h, const char *host, const char *family, long long t,
+	   sqlite3_int64 *id, long long *newest, bool *created, struct errmsg *e)
+{
+	sqlite3_stmt *q = stmt(h, S_SERIES_ADD);
+	int rc;
+
+	bind_str(q, 1, host);
+	bind_str(q, 2, family);
+	sqlite3_bind_int64(q, 3, t);
+	if (step_done(h, q, e, "add series") == -1)
+		return -1;
+	*created = sqlite3_changes(h->db) > 0;
+	q = stmt(h, S_SERIES_GET);
+	bind_str(q, 1, host);
+	bind_str(q, 2, family);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(q, 0);
+		*newest = sqlite3_column_int64(q, 1);
+	}
+	sqlite3_reset(q);
+	if (rc != SQLITE_ROW)
+		return db_error(h, e, "find series");
+	return 0;
+}
+
+enum stored { STORED_NEW, STORED_LATE, STORED_DUPLICATE };
+
+static int
+store_run(struct history *h, const struct run_in *r, const char *group, const char *source,
+	  size_t line, const char *key, enum stored *how, struct errmsg *e)
+{
+	sqlite3_int64 series;
+	long long newest;
+	bool created, in_order;
+	sqlite3_stmt *q;
+	size_t i;
+
+	if (series_get(h, r->host, r->family, r->time, &series, &newest, &created, e) == -1)
+		return -1;
+	q = stmt(h, S_RUN_ADD);
+	sqlite3_bind_int64(q, 1, series);
+	sqlite3_bind_int64(q, 2, r->time);
+	bind_str(q, 3, r->state);
+	sqlite3_bind_int64(q, 4, r->exit_code);
+	if (r->has_compliance)
+		sqlite3_bind_int64(q, 5, r->compliance);
+	sqlite3_bind_int64(q, 6, (sqlite3_int64)r->n);
+	bind_str(q, 7, r->target);
+	bind_str(q, 8, r->b_id);
+	bind_str(q, 9, r->b_version);
+	bind_str(q, 10, r->b_sha);
+	bind_str(q, 11, r->profile);
+	bind_str(q, 12, r->t_id);
+	bind_str(q, 13, r->t_version);
+	bind_str(q, 14, r->org);
+	bind_str(q, 15, group);
+	bind_str(q, 16, r->error);
+	bind_str(q, 17, source);
+	sqlite3_bind_int64(q, 18, (sqlite3_int64)line);
+	bind_str(q, 19, key);
+	if (step_done(h, q, e, "add run") == -1)
+		return -1;
+	if (sqlite3_changes(h->db) == 0) {
+		*how = STORED_DUPLICATE;
+		return 0;
+	}
+	in_order = created || r->time >= newest;
+	*how = in_order ? STORED_NEW : STORED_LATE;
+	for (i = 0; i < r->n; i++)
+		if (fit_control(h, series, &r->ctl[i], r->b_version, r->time, in_order, e) == -1)
+			return -1;
+	if (!created && r->time > newest) {
+		q = stmt(h, S_SERIES_NEWEST);
+		sqlite3_bind_int64(q, 1, series);
+		sqlite3_bind_int64(q, 2, r->time);
+		if (step_done(h, q, e, "update series") == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- ingest ---------------------------------------------------------------------- */
+
+/* Where reading a file starts or resumes. */
+struct position {
+	unsigned long long dev, ino;
+	unsigned long long offset;
+	size_t lines;
+	char prev[DIGEST_HEX_LEN + 1];
+};
+
+static int
+src_find(struct history *h, enum stmt which, const char *path, const struct stat *st,
+	 struct position *p, bool *found, struct errmsg *e)
+{
+	sqlite3_stmt *q = stmt(h, which);
+	const unsigned char *hash;
+	int rc;
+
+	*found = false;
+	if (which == S_SRC_PATH) {
+		bind_str(q, 1, path);
+	} else {
+		sqlite3_bind_int64(q, 1, (sqlite3_int64)st->st_dev);
+		sqlite3_bind_int64(q, 2, (sqlite3_int64)st->st_ino);
+	}
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*found = true;
+		p->dev = (unsigned long long)sqlite3_column_int64(q, 0);
+		p->ino = (unsigned long long)sqlite3_column_int64(q, 1);
+		p->offset = (unsigned long long)sqlite3_column_int64(q, 2);
+		p->lines = (size_t)sqlite3_column_int64(q, 3);
+		hash = sqlite3_column_text(q, 4);
+		snprintf(p->prev, sizeof(p->prev), "%s", hash ? (const char *)hash : "");
+		rc = sqlite3_step(q);
+	}
+	sqlite3_reset(q);
+	if (rc != SQLITE_DONE)
+		return db_error(h, e, "read sources");
+	return 0;
+}
+
+static int
+src_put(struct history *h, const char *path, const struct position *p, struct errmsg *e)
+{
+	sqlite3_stmt *q = stmt(h, S_SRC_PUT);
+
+	bind_str(q, 1, path);
+	sqlite3_bind_int64(q, 2, (sqlite3_int64)p->dev);
+	sqlite3_bind_int64(q, 3, (sqlite3_int64)p->ino);
+	sqlite3_bind_int64(q, 4, (sqlite3_int64)p->offset);
+	sqlite3_bind_int64(q, 5, (sqlite3_int64)p->lines);
+	bind_str(q, 6, p->prev);
+	sqlite3_bind_int64(q, 7, (sqlite3_int64)time(NULL));
+	return step_done(h, q, e, "save position");
+}
+
+/* flock(fd, op | LOCK_NB), retried for LOCK_WAIT_MS. */
+static int
+lock_file(int fd, int op)
+{
+	const struct timespec nap = { 0, 5 * 1000 * 1000 };
+	int waited = 0;
+
+	for (;;) {
+		if (flock(fd, op | LOCK_NB) == 0)
+			return 0;
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK || waited >= LOCK_WAIT_MS)
+			return -1;
+		nanosleep(&nap, NULL);
+		waited += 5;
+	}
+}
+
+/*
+ * Reads up to n bytes at off under a shared lock, so that we never see a
+ * line a writer is still appending and may cut off again (evidence.c).
+ */
+static ssize_t
+read_locked(int fd, char *buf, size_t n, unsigned long long off)
+{
+	ssize_t got;
+	int saved;
+
+	if (lock_file(fd, LOCK_SH) == -1)
+		return -1;
+	do
+		got = pread(fd, buf, n, (off_t)off);
+	while (got == -1 && errno == EINTR);
+	saved = errno;
+	flock(fd, LOCK_UN);
+	errno = saved;
+	return got;
+}
+
+/* Whether the line that ends just before p->offset hashes to p->prev. */
+static bool
+resume_point_holds(int fd, const struct position *p)
+{
+	size_t want = p->offset < EVIDENCE_MAX_LINE + 2 ? (size_t)p->offset : EVIDENCE_MAX_LINE + 2;
+	unsigned long long from = p->offset - want;
+	char hex[DIGEST_HEX_LEN + 1], *buf, *nl;
+	const char *line;
+	bool ok = false;
+	ssize_t got;
+
+	if (p->offset == 0)
+		return p->lines == 0 && p->prev[0] == '\0';
+	buf = xmalloc(want);
+	got = read_locked(fd, buf, want, from);
+	if (got != (ssize_t)want || buf[want - 1] != '\n')
+		goto out;
+	nl = want > 1 ? memrchr(buf, '\n', want - 1) : NULL;
+	if (nl)
+		line = nl + 1;
+	else if (from == 0)
+		line = buf;
+	else
+		goto out;
+	digest_sha256_hex(line, (size_t)(buf + want - 1 - line), hex);
+	ok = strcmp(hex, p->prev) == 0;
+out:
+	free(buf);
+	return ok;
+}
+
+/*
+ * Where to start in the file: the stored position of this path, else of this
+ * inode (a renamed log), when the file is still the same; else the start.
+ */
+static int
+start_position(struct history *h, const char *path, int fd, const struct stat *st,
+	       struct position *p, bool *restarted, struct errmsg *e)
+{
+	bool found, known_path;
+
+	*restarted = false;
+	if (src_find(h, S_SRC_PATH, path, st, p, &found, e) == -1)
+		return -1;
+	known_path = found;
+	if (found && (p->dev != (unsigned long long)st->st_dev ||
+		      p->ino != (unsigned long long)st->st_ino))
+		found = false;
+	if (!found && src_find(h, S_SRC_INODE, path, st, p, &found, e) == -1)
+		return -1;
+	if (found && p->offset <= (unsigned long long)st->st_size && resume_point_holds(fd, p))
+		return 0;
+	*restarted = known_path;
+	memset(p, 0, sizeof(*p));
+	p->dev = (unsigned long long)st->st_dev;
+	p->ino = (unsigned long long)st->st_ino;
+	return 0;
+}
+
+struct ingest {
+	struct history *h;
+	const char *path;	/* canonical, as stored */
+	const struct history_groups *groups;
+	const struct history_ingest_hooks *hooks;
+	struct history_ingest_stats *stats;
+	struct position pos;
+	unsigned in_batch;
+	bool store_failed;	/* the batch in progress is damaged: roll it back */
+};
+
+static void
+ingest_warn(const struct ingest *in, const char *fmt, ...) CB_PRINTF(2, 3);
+
+static void
+ingest_warn(const struct ingest *in, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	if (!in->hooks || !in->hooks->warn)
+		return;
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	in->hooks->warn(in->hooks->ctx, msg);
+	free(msg);
+}
+
+/* Commits the batch with the position reached; opens the next one when `more`. */
+static int
+commit(struct ingest *in, bool more, struct errmsg *e)
+{
+	if (src_put(in->h, in->path, &in->pos, e) == -1 || exec(in->h, "COMMIT", e) == -1)
+		return -1;
+	in->in_batch = 0;
+	return more ? exec(in->h, "BEGIN IMMEDIATE", e) : 0;
+}
+
+/* One complete line (without its newline): check, store, move the position. */
+static int
+take_line(struct ingest *in, const char *text, size_t len, struct errmsg *e)
+{
+	char hex[DIGEST_HEX_LEN + 1];
+	size_t n = in->pos.lines + 1;
+	struct run_in r;
+	struct sbuf why;
+	struct jv *doc;
+	enum stored how;
+	int rc = 0;
+
+	if (evidence_check_line(text, len, n, in->pos.prev, &doc, e) == -1) {
+		in->stats->bad_line = n;
+		return -1;
+	}
+	digest_sha256_hex(text, len, hex);
+	sbuf_init(&why, 1024);
+	if (read_run(jv_get(doc, "run"), &r, &why) == -1) {
+		in->stats->refused++;
+		ingest_warn(in, "line %zu: run not stored: %s", n, sbuf_str(&why));
+	} else {
+		rc = store_run(in->h, &r, r.org && r.org[0] ? r.org
+				       : history_groups_find(in->groups, r.host),
+			       in->path, n, hex, &how, e);
+		in->store_failed = rc == -1;
+		if (rc == 0) {
+			in->stats->stored += how != STORED_DUPLICATE;
+			in->stats->late += how == STORED_LATE;
+			in->stats->duplicate += how == STORED_DUPLICATE;
+		}
+	}
+	run_in_release(&r);
+	sbuf_release(&why);
+	jv_free(doc);
+	if (rc == -1)
+		return -1;
+	in->stats->lines++;
+	in->stats->bytes += len + 1;
+	in->pos.lines = n;
+	in->pos.offset += len + 1;
+	memcpy(in->pos.prev, hex, sizeof(hex));
+	if (++in->in_batch >= in->h->batch && commit(in, true, e) == -1) {
+		in->store_failed = true;
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads from in->pos to the end of the file; -1 on a bad line or a read error. */
+static int
+read_lines(struct ingest *in, int fd, unsigned long long size, struct errmsg *e)
+{
+	const size_t cap = EVIDENCE_MAX_LINE + 1 + READ_CHUNK;
+	unsigned long long at = in->pos.offset, start = in->pos.offset;
+	size_t have = 0, used = 0, scan = 0, len;
+	char *buf = xmalloc(cap), *nl;
+	ssize_t got;
+	int rc = -1;
+
+	for (;;) {
+		nl = memchr(buf + scan, '\n', have - scan);
+		if (nl) {
+			len = (size_t)(nl - (buf + used));
+			if (len > EVIDENCE_MAX_LINE)
+				goto too_long;
+			if (take_line(in, buf + used, len, e) == -1)
+				goto out;
+			used = scan = (size_t)(nl + 1 - buf);
+			continue;
+		}
+		if (have - used > EVIDENCE_MAX_LINE)
+			goto too_long;
+		if (in->hooks && in->hooks->progress)
+			in->hooks->progress(in->hooks->ctx, in->pos.offset - start,
+					    size > start ? size - start : 0);
+		memmove(buf, buf + used, have - used);
+		have -= used;
+		used = 0;
+		scan = have;
+		got = read_locked(fd, buf + have, cap - have, at);
+		if (got == -1) {
+			errmsg_set(e, "cannot read evidence '%s': %s", in->path,
+				   errno == EWOULDBLOCK ? "locked by another process" : strerror(errno));
+			goto out;
+		}
+		if (got == 0) {
+			in->stats->partial = have > 0;
+			rc = 0;
+			goto out;
+		}
+		have += (size_t)got;
+		at += (unsigned long long)got;
+		if (at > EVIDENCE_MAX_FILE) {
+			errmsg_set(e, "evidence '%s': larger than %llu bytes", in->path,
+				   EVIDENCE_MAX_FILE);
+			goto out;
+		}
+	}
+too_long:
+	in->stats->bad_line = in->pos.lines + 1;
+	errmsg_set(e, "line %zu: longer than %u bytes", in->pos.lines + 1, EVIDENCE_MAX_LINE);
+out:
+	free(buf);
+	return rc;
+}
+
+int
+history_ingest_file(struct history *h, const char *path, const struct history_groups *groups,
+		    const struct history_ingest_hooks *hooks, struct history_ingest_stats *stats,
+		    struct errmsg *e)
+{
+	struct ingest in = { .h = h, .groups = groups, .hooks = hooks, .stats = stats };
+	struct errmsg e2;
+	struct stat st;
+	char *canon = NULL;
+	int fd, rc = -1;
+
+	memset(stats, 0, sizeof(*stats));
+	if (h->mode != HISTORY_WRITE) {
+		errmsg_set(e, "history '%s': opened read-only", h->path);
+		return -1;
+	}
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd == -1) {
+		errmsg_set(e, "cannot read evidence '%s': %s", path,
+			   errno == ELOOP ? "is a symbolic link" : strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		errmsg_set(e, "cannot read evidence '%s': not a regular file", path);
+		goto out;
+	}
+	if (!(canon = realpath(path, NULL))) {
+		errmsg_set(e, "cannot read evidence '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	in.path = canon;
+	if (exec(h, "BEGIN IMMEDIATE", e) == -1)
+		goto out;
+	if (start_position(h, canon, fd, &st, &in.pos, &stats->restarted, e) == -1)
+		goto rollback;
+	if (stats->restarted)
+		ingest_warn(&in, "replaced or cut since the last ingest: read from the start");
+	if (read_lines(&in, fd, (unsigned long long)st.st_size, e) == -1) {
+		if (in.store_failed)
+			goto rollback;
+		/* keep what came before the bad line; e says why we stopped */
+		if (commit(&in, false, &e2) == -1) {
+			*e = e2;
+			goto rollback;
+		}
+		goto out;
+	}
+	if (commit(&in, false, e) == -1)
+		goto rollback;
+	rc = 0;
+	goto out;
+rollback:
+	sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+out:
+	free(canon);
+	close(fd);
+	return rc;
+}
+
+/* ---- what was in force at a time ---------------------------------------------------- */
+
+/* The run in force of one series at a time. */
+struct inforce {
+	sqlite3_int64 series, run;
+	char *host, *family, *grp;
+	const char *hostgroup;	/* the group of the host's newest run in force */
+	long long time;
+	int compliance;		/* -1: none */
+};
+
+static void
+inforce_release(struct inforce *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].host);
+		free(v[i].family);
+		free(v[i].grp);
+	}
+	free(v);
+}
+
+/*
+ * The run in force at `at` of every series (of host, when not NULL): the
+ * latest run at or before `at` that evaluated controls. Sorted by host, then
+ * family; each row's hostgroup set from the host's newest such run.
+ */
+static int
+inforce_collect(struct history *h, long long at, const char *host, struct inforce **out,
+		size_t *nout, struct errmsg *e)
+{
+	static const char sql[] =
+		"SELECT s.id, s.host, s.family, r.id, r.time, r.grp, r.compliance "
+		"FROM series s JOIN runs r ON r.id = (SELECT r2.id FROM runs r2 "
+		"  WHERE r2.series = s.id AND r2.ncontrols > 0 AND r2.time <= ?1 "
+		"  ORDER BY r2.time DESC, r2.id DESC LIMIT 1) "
+		"WHERE ?2 IS NULL OR s.host = ?2 ORDER BY s.host, s.family";
+	struct inforce *v = NULL;
+	size_t n = 0, alloc = 0, i, j, k, best;
+	sqlite3_stmt *q;
+	int rc;
+
+	*out = NULL;
+	*nout = 0;
+	if (sqlite3_prepare_v2(h->db, sql, -1, &q, NULL) != SQLITE_OK)
+		return db_error(h, e, "runs in force");
+	sqlite3_bind_int64(q, 1, at);
+	bind_str(q, 2, host);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		v = xgrow(v, n + 1, &alloc, sizeof(*v));
+		v[n].series = sqlite3_column_int64(q, 0);
+		v[n].host = col_dup(q, 1);
+		v[n].family = col_dup(q, 2);
+		v[n].run = sqlite3_column_int64(q, 3);
+		v[n].time = sqlite3_column_int64(q, 4);
+		v[n].grp = col_dup(q, 5);
+		v[n].compliance = sqlite3_column_type(q, 6) == SQLITE_NULL ? -1
+								     : sqlite3_column_int(q, 6);
+		v[n].hostgroup = NULL;
+		n++;
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE) {
+		inforce_release(v, n);
+		return db_error(h, e, "runs in force");
+	}
+	for (i = 0; i < n; i = j) {
+		best = i;
+		for (j = i; j < n && strcmp(v[j].host, v[i].host) == 0; j++)
+			if (v[j].time > v[best].time)
+				best = j;
+		for (k = i; k < j; k++)
+			v[k].hostgroup = v[best].grp;
+	}
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+static bool
+group_matches(const char *want, const char *have)
+{
+	return !want || (have && strcmp(want, have) == 0);
+}
+
+/* ---- status ---------------------------------------------------------------------- */
+
+static struct history_waiver *
+waiver_parse(const char *json)
+{
+	struct history_waiver *w;
+	struct errmsg ignored;
+	const struct jv *v;
+	struct jv *doc;
+	char **dst[5];
+	static const char *const keys[] = { "justification", "approved_by", "ticket", "created",
+					    "expires" };
+	size_t i;
+
+	if (!json || json_parse(json, strlen(json), "waiver", &doc, &ignored) == -1)
+		return NULL;
+	w = xcalloc(1, sizeof(*w));
+	dst[0] = &w->justification;
+	dst[1] = &w->approved_by;
+	dst[2] = &w->ticket;
+	dst[3] = &w->created;
+	dst[4] = &w->expires;
+	for (i = 0; i < NELEM(keys); i++)
+		if ((v = jv_get(doc, keys[i])) && v->type == JV_STRING)
+			*dst[i] = xstrdup(v->s);
+	jv_free(doc);
+	return w;
+}
+
+static void
+waiver_free(struct history_waiver *w)
+{
+	if (!w)
+		return;
+	free(w->justification);
+	free(w->approved_by);
+	free(w->ticket);
+	free(w->created);
+	free(w->expires);
+	free(w);
+}
+
+static int
+status_run(struct history *h, const struct inforce *f, long long at, struct history_run *out,
+	   struct errmsg *e)
+{
+	static const char run_sql[] =
+		"SELECT target, state, exit_code, compliance, baseline_id, baseline_version, "
+		"baseline_sha256, profile, tailoring_id, tailoring_version FROM runs WHERE id = ?1";
+	static const char later_sql[] =
+		"SELECT time, error FROM runs WHERE series = ?1 AND time > ?2 AND time <= ?3 "
+		"AND ncontrols = 0 ORDER BY time DESC, id DESC LIMIT 1";
+	static const char ctl_sql[] =
+		"SELECT control, control_version, result, state, severity, title, observed, "
+		"expected, reason, hidden_result, baseline_version, waiver, from_time, to_time "
+		"FROM intervals WHERE series = ?1 AND to_time >= ?2 AND from_time <= ?2 "
+		"ORDER BY control";
+	struct history_control *c;
+	sqlite3_stmt *q = NULL;
+	size_t alloc = 0;
+	char day[11], tbuf[32];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->host = xstrdup(f->host);
+	out->family = xstrdup(f->family);
+	out->group = f->hostgroup ? xstrdup(f->hostgroup) : NULL;
+	out->time = f->time;
+	if (sqlite3_prepare_v2(h->db, run_sql, -1, &q, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(q, 1, f->run);
+	if (sqlite3_step(q) != SQLITE_ROW)
+		goto fail;
+	out->target = col_dup(q, 0);
+	out->state = col_dup(q, 1);
+	out->exit_code = sqlite3_column_int(q, 2);
+	out->compliance = sqlite3_column_type(q, 3) == SQLITE_NULL ? -1 : sqlite3_column_int(q, 3);
+	out->baseline_id = col_dup(q, 4);
+	out->baseline_version = col_dup(q, 5);
+	out->baseline_sha256 = col_dup(q, 6);
+	out->profile = col_dup(q, 7);
+	out->tailoring_id = col_dup(q, 8);
+	out->tailoring_version = col_dup(q, 9);
+	sqlite3_finalize(q);
+
+	if (sqlite3_prepare_v2(h->db, later_sql, -1, &q, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(q, 1, f->series);
+	sqlite3_bind_int64(q, 2, f->time);
+	sqlite3_bind_int64(q, 3, at);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		out->unevaluated_time = sqlite3_column_int64(q, 0);
+		out->unevaluated_error = col_dup(q, 1);
+	} else if (rc != SQLITE_DONE) {
+		goto fail;
+	}
+	sqlite3_finalize(q);
+
+	history_format_time(at, tbuf);
+	memcpy(day, tbuf, 10);
+	day[10] = '\0';
+	if (sqlite3_prepare_v2(h->db, ctl_sql, -1, &q, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(q, 1, f->series);
+	sqlite3_bind_int64(q, 2, f->time);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		out->controls = xgrow(out->controls, out->ncontrols + 1, &alloc,
+				      sizeof(*out->controls));
+		c = &out->controls[out->ncontrols++];
+		memset(c, 0, sizeof(*c));
+		c->id = col_dup(q, 0);
+		c->version = sqlite3_column_int(q, 1);
+		c->result = col_dup(q, 2);
+		c->state = col_dup(q, 3);
+		c->severity = col_dup(q, 4);
+		c->title = col_dup(q, 5);
+		c->observed = col_dup(q, 6);
+		c->expected = col_dup(q, 7);
+		c->reason = col_dup(q, 8);
+		c->hidden_result = col_dup(q, 9);
+		c->baseline_version = col_dup(q, 10);
+		c->waiver_json = col_dup(q, 11);
+		c->since = sqlite3_column_int64(q, 12);
+		c->last_seen = sqlite3_column_int64(q, 13);
+		c->waiver = waiver_parse(c->waiver_json);
+		c->waiver_expired = c->waiver && c->waiver->expires &&
+				    strcmp(c->waiver->expires, day) < 0;
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(q);
+	return 0;
+fail:
+	db_error(h, e, "status");
+	sqlite3_finalize(q);
+	return -1;
+}
+
+static void
+run_release(struct history_run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncontrols; i++) {
+		struct history_control *c = &r->controls[i];
+
+		free(c->id);
+		free(c->result);
+		free(c->state);
+		free(c->severity);
+		free(c->title);
+		free(c->observed);
+		free(c->expected);
+		free(c->reason);
+		free(c->hidden_result);
+		free(c->baseline_version);
+		free(c->waiver_json);
+		waiver_free(c->waiver);
+	}
+	free(r->controls);
+	free(r->host);
+	free(r->family);
+	free(r->group);
+	free(r->target);
+	free(r->state);
+	free(r->baseline_id);
+	free(r->baseline_version);
+	free(r->baseline_sha256);
+	free(r->profile);
+	free(r->tailoring_id);
+	free(r->tailoring_version);
+	free(r->unevaluated_error);
+}
+
+int
+history_status(struct history *h, long long at, const char *host, const char *group,
+	       struct history_status *out, struct errmsg *e)
+{
+	struct inforce *v;
+	size_t n, i, alloc = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->at = at;
+	if (inforce_collect(h, at, host, &v, &n, e) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (!group_matches(group, v[i].hostgroup))
+			continue;
+		out->runs = xgrow(out->runs, out->n + 1, &alloc, sizeof(*out->runs));
+		if (status_run(h, &v[i], at, &out->runs[out->n], e) == -1) {
+			run_release(&out->runs[out->n]);
+			inforce_release(v, n);
+			history_status_release(out);
+			return -1;
+		}
+		out->n++;
+	}
+	inforce_release(v, n);
+	return 0;
+}
+
+void
+history_status_release(struct history_status *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->n; i++)
+		run_release(&s->runs[i]);
+	free(s->runs);
+	s->runs = NULL;
+	s->n = 0;
+}
+
+/* ---- trend ----------------------------------------------------------------------- */
+
+/*
+ * Per host (rows are sorted by host) the mean compliance of its series; then
+ * the mean of those over the hosts of group. Sets *hosts and *mean.
+ */
+static void
+mean_over_hosts(const struct inforce *v, size_t n, const char *group, size_t *hosts,
+		double *mean)
+{
+	size_t i, j, k, m;
+	double sum = 0, hsum;
+
+	*hosts = 0;
+	for (i = 0; i < n; i = j) {
+		hsum = 0;
+		m = 0;
+		for (j = i; j < n && strcmp(v[j].host, v[i].host) == 0; j++)
+			;
+		if (!group_matches(group, v[i].hostgroup))
+			continue;
+		for (k = i; k < j; k++)
+			if (v[k].compliance >= 0) {
+				hsum += v[k].compliance;
+				m++;
+			}
+		if (m) {
+			sum += hsum / (double)m;
+			(*hosts)++;
+		}
+	}
+	*mean = *hosts ? sum / (double)*hosts : 0;
+}
+
+int
+history_trend(struct history *h, long from_day, long to_day, const char *group,
+	      struct history_trend *out, struct errmsg *e)
+{
+	struct inforce *v;
+	char tbuf[32];
+	size_t n;
+	long d;
+
+	memset(out, 0, sizeof(*out));
+	if (from_day < 0 || to_day < from_day || to_day - from_day >= HISTORY_MAX_DAYS) {
+		errmsg_set(e, "trend: from must not be after to, and at most %u days",
+			   HISTORY_MAX_DAYS);
+		return -1;
+	}
+	out->days = xcalloc((size_t)(to_day - from_day + 1), sizeof(*out->days));
+	for (d = from_day; d <= to_day; d++) {
+		struct history_day *day = &out->days[out->n];
+
+		day->end = (long long)d * 86400 + 86399;
+		history_format_time(day->end, tbuf);
+		memcpy(day->date, tbuf, 10);
+		day->date[10] = '\0';
+		if (inforce_collect(h, day->end, NULL, &v, &n, e) == -1) {
+			history_trend_release(out);
+			return -1;
+		}
+		mean_over_hosts(v, n, group, &day->hosts, &day->compliance);
+		inforce_release(v, n);
+		out->n++;
+	}
+	return 0;
+}
+
+void
+history_trend_release(struct history_trend *t)
+{
+	if (!t)
+		return;
+	free(t->days);
+	t->days = NULL;
+	t->n = 0;
+}
+
+/* ---- benchmark ------------------------------------------------------------------- */
+
+/* Names in byte order, NULL (no group) last. */
+static int
+cmp_name(const char *a, const char *b)
+{
+	if (!a || !b)
+		return (a == NULL) - (b == NULL);
+	return strcmp(a, b);
+}
+
+/* Index of the group named name (NULL: no group) in b, added when new. */
+static size_t
+bench_group(struct history_bench *b, const char *name, size_t *alloc)
+{
+	size_t i;
+
+	for (i = 0; i < b->ngroups; i++)
+		if (cmp_name(b->groups[i].name, name) == 0)
+			return i;
+	b->groups = xgrow(b->groups, b->ngroups + 1, alloc, sizeof(*b->groups));
+	memset(&b->groups[b->ngroups], 0, sizeof(*b->groups));
+	b->groups[b->ngroups].name = name ? xstrdup(name) : NULL;
+	return b->ngroups++;
+}
+
+static int
+cmp_bench_group(const void *a, const void *b)
+{
+	return cmp_name(((const struct history_bench_group *)a)->name,
+			((const struct history_bench_group *)b)->name);
+}
+
+/* "A".."Z", "AA".."AZ", "BA", ... as spreadsheets name columns. */
+static char *
+letters(size_t i)
+{
+	char buf[16];
+	size_t k = sizeof(buf) - 1;
+
+	buf[k] = '\0';
+	i++;
+	while (i && k) {
+		buf[--k] = (char)('A' + (i - 1) % 26);
+		i = (i - 1) / 26;
+	}
+	return xasprintf("Group %s", buf + k);
+}
+
+struct failing {		/* one failing control: which host, which group */
+	char *id, *title, *severity, *host;
+	const char *gname;	/* the host's group name (in the rows in force) */
+	size_t group;		/* its index in the sorted groups */
+};
+
+static int
+cmp_failing(const void *a, const void *b)
+{
+	const struct failing *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+
+	return c ? c : strcmp(x->host, y->host);
+}
+
+static int
+cmp_top(const void *a, const void *b)
+{
+	const struct history_bench_control *x = a, *y = b;
+
+	if (x->hosts != y->hosts)
+		return x->hosts > y->hosts ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+/* The failing controls of the run in force f, appended to *fl. */
+static int
+bench_failing(struct history *h, sqlite3_stmt *q, const struct inforce *f, struct failing **fl, size_t *nfl, size_t *alloc, struct history_bench_group *g,
+	      struct errmsg *e)
+{
+	bool critical = false;
+	int rc;
+
+	sqlite3_reset(q);
+	sqlite3_bind_int64(q, 1, f->series);
+	sqlite3_bind_int64(q, 2, f->time);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct failing *x;
+
+		*fl = xgrow(*fl, *nfl + 1, alloc, sizeof(**fl));
+		x = &(*fl)[(*nfl)++];
+		x->id = col_dup(q, 0);
+		x->title = col_dup(q, 1);
+		x->severity = col_dup(q, 2);
+		x->host = xstrdup(f->host);
+		x->gname = f->hostgroup;
+		if (x->severity && strcmp(x->severity, "critical") == 0) {
+			g->critical_failing++;
+			critical = true;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		return db_error(h, e, "failing controls");
+	return critical ? 1 : 0;
+}
+
+int
+history_benchmark(struct history *h, long long at, bool anonymise, struct history_bench *out,
+		  struct errmsg *e)
+{
+	static const char fail_sql[] =
+		"SELECT control, title, severity FROM intervals WHERE series = ?1 "
+		"AND to_time >= ?2 AND from_time <= ?2 AND result = 'FAIL'";
+	struct failing *fl = NULL;
+	struct inforce *v = NULL;
+	size_t n = 0, nfl = 0, afl = 0, ag = 0, atop = 0, i, j, m;
+	sqlite3_stmt *q = NULL;
+	double hsum;
+	int rc = -1, crit;
+	bool host_crit;
+
+	memset(out, 0, sizeof(*out));
+	out->at = at;
+	if (inforce_collect(h, at, NULL, &v, &n, e) == -1)
+		return -1;
+	if (sqlite3_prepare_v2(h->db, fail_sql, -1, &q, NULL) != SQLITE_OK) {
+		db_error(h, e, "failing controls");
+		goto out;
+	}
+	/* per host: its group, its compliance, its failing controls */
+	for (i = 0; i < n; i = j) {
+		size_t g = bench_group(out, v[i].hostgroup, &ag);
+
+		hsum = 0;
+		m = 0;
+		host_crit = false;
+		for (j = i; j < n && strcmp(v[j].host, v[i].host) == 0; j++) {
+			if (v[j].compliance >= 0) {
+				hsum += v[j].compliance;
+				m++;
+			}
+			crit = bench_failing(h, q, &v[j], &fl, &nfl, &afl, &out->groups[g], e);
+			if (crit == -1)
+				goto out;
+			host_crit |= crit == 1;
+		}
+		out->groups[g].hosts++;
+		out->groups[g].hosts_critical += host_crit;
+		if (m) {
+			out->groups[g].compliance += hsum / (double)m;	/* a sum until below */
+			out->groups[g].hosts_with_compliance++;
+		}
+	}
+	for (i = 0; i < out->ngroups; i++)
+		if (out->groups[i].hosts_with_compliance)
+			out->groups[i].compliance /= (double)out->groups[i].hosts_with_compliance;
+
+	/* groups in name order, and each failing row's group index in that order */
+	if (out->ngroups)
+		qsort(out->groups, out->ngroups, sizeof(*out->groups), cmp_bench_group);
+	for (i = 0; i < nfl; i++) {
+		struct history_bench_group key = { .name = (char *)(uintptr_t)fl[i].gname }, *hit;
+
+		hit = bsearch(&key, out->groups, out->ngroups, sizeof(*out->groups),
+			      cmp_bench_group);
+		fl[i].group = (size_t)(hit - out->groups);	/* every host's group is there */
+	}
+	for (i = 0; i < out->ngroups; i++) {
+		struct history_bench_group *g = &out->groups[i];
+
+		if (!g->name)
+			g->label = xstrdup("(no group)");
+		else if (anonymise)
+			g->label = letters(i);
+		else
+			g->label = xstrdup(g->name);
+		if (anonymise) {
+			free(g->name);
+			g->name = NULL;
+		}
+	}
+
+	/* the controls failing on most hosts */
+	if (nfl)
+		qsort(fl, nfl, sizeof(*fl), cmp_failing);
+	for (i = 0; i < nfl; i = j) {
+		struct history_bench_control c = { 0 };
+
+		c.per_group = xcalloc(out->ngroups + 1, sizeof(*c.per_group));
+		for (j = i; j < nfl && strcmp(fl[j].id, fl[i].id) == 0; j++) {
+			if (j > i && strcmp(fl[j].host, fl[j - 1].host) == 0)
+				continue;	/* one host, two families: one host */
+			c.hosts++;
+			c.per_group[fl[j].group]++;
+		}
+		c.id = xstrdup(fl[i].id);
+		c.title = fl[i].title ? xstrdup(fl[i].title) : NULL;
+		c.severity = fl[i].severity ? xstrdup(fl[i].severity) : NULL;
+		out->top = xgrow(out->top, out->ntop + 1, &atop, sizeof(*out->top));
+		out->top[out->ntop++] = c;
+	}
+	if (out->ntop)
+		qsort(out->top, out->ntop, sizeof(*out->top), cmp_top);
+	while (out->ntop > HISTORY_BENCH_TOP) {
+		struct history_bench_control *c = &out->top[--out->ntop];
+
+		free(c->id);
+		free(c->title);
+		free(c->severity);
+		free(c->per_group);
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(q);
+	for (i = 0; i < nfl; i++) {
+		free(fl[i].id);
+		free(fl[i].title);
+		free(fl[i].severity);
+		free(fl[i].host);
+	}
+	free(fl);
+	inforce_release(v, n);
+	if (rc == -1)
+		history_bench_release(out);
+	return rc;
+}
+
+void
+history_bench_release(struct history_bench *b)
+{
+	size_t i;
+
+	if (!b)
+		return;
+	for (i = 0; i < b->ngroups; i++) {
+		free(b->groups[i].name);
+		free(b->groups[i].label);
+	}
+	free(b->groups);
+	for (i = 0; i < b->ntop; i++) {
+		free(b->top[i].id);
+		free(b->top[i].title);
+		free(b->top[i].severity);
+		free(b->top[i].per_group);
+	}
+	free(b->top);
+	memset(b, 0, sizeof(*b));
+}

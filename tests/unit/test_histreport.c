@@ -1,0 +1,288 @@
+/*
+ * The history reports written out: the exact text tables, CSV quoting and the
+ * formula guard, JSON that parses back, terminal-safe text, and the format
+ * names (html has a place but no writers yet).
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "history.h"
+#include "histreport.h"
+#include "json.h"
+#include "util.h"
+#include "banned.h"
+
+#define T0 1793491200LL	/* 2026-11-01T00:00:00Z */
+/* a literal for the char * members of the report structs, which are only read here */
+#define W(s) ((char *)(uintptr_t)(s))
+
+static const struct fmt_row {
+	const char *name;
+	int rc;
+	enum histfmt want;
+	const char *msg;
+} fmt_rows[] = {
+	{ "text", 0, HISTFMT_TEXT, NULL },
+	{ "csv", 0, HISTFMT_CSV, NULL },
+	{ "json", 0, HISTFMT_JSON, NULL },
+	{ "html", -1, 0, "format 'html' is not available yet (text, csv, json)" },
+	{ "TEXT", -1, 0, "unknown format 'TEXT' (text, csv, json)" },
+	{ "", -1, 0, "unknown format '' (text, csv, json)" },
+};
+
+static void
+test_formats(void **state)
+{
+	enum histfmt f;
+	struct errmsg e;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NELEM(fmt_rows); i++) {
+		assert_int_equal(histfmt_parse(fmt_rows[i].name, &f, &e), fmt_rows[i].rc);
+		if (fmt_rows[i].rc == 0)
+			assert_int_equal(f, fmt_rows[i].want);
+		else
+			assert_string_equal(e.msg, fmt_rows[i].msg);
+	}
+}
+
+/* ---- status ---------------------------------------------------------------------- */
+
+static struct history_waiver waiver = {
+	.justification = W("MFA through RADIUS"), .approved_by = W("CISO, Aarhus"),
+	.ticket = W("SEC-1"), .created = W("2026-10-01"), .expires = W("2027-10-31"),
+};
+
+static struct history_control controls[] = {
+	{ .id = W("LNX-001"), .version = 1, .result = W("PASS"), .state = W("OK"), .severity = W("critical"),
+	  .title = W("OS supported"), .observed = W("host.os_support_days=580"),
+	  .expected = W("host.os_support_days at least 0"), .baseline_version = W("2026.1"),
+	  .since = T0, .last_seen = T0 + 3600 },
+	{ .id = W("SSH-008"), .version = 2, .result = W("WAIVED"), .state = W("OK"), .severity = W("warning"),
+	  .title = W("No passwords"), .observed = W("ssh.auth_methods includes\tpassword\x1b[31m"),
+	  .expected = W("=HYPERLINK(\"x\")"), .hidden_result = W("FAIL"), .baseline_version = W("2026.1"),
+	  .waiver_json = W("{\"justification\":\"MFA through RADIUS\"}"), .waiver = &waiver,
+	  .since = T0 + 60, .last_seen = T0 + 3600 },
+};
+
+static struct history_run runs[] = {
+	{ .host = W("web-01"), .family = W("host"), .group = W("Aarhus"), .target = W("web-01 (/)"),
+	  .time = T0 + 3600, .state = W("OK"), .exit_code = 0, .compliance = 100,
+	  .baseline_id = W("dk-kommune"), .baseline_version = W("2026.1"), .baseline_sha256 = W("ab12"),
+	  .profile = W("basis"), .unevaluated_time = T0 + 7200,
+	  .unevaluated_error = W("cannot connect"), .controls = controls, .ncontrols = 2 },
+};
+
+static const char status_text[] =
+	"Status at 2026-11-01T12:00:00Z: 1 host, 1 run in force\n"
+	"\n"
+	"web-01 host, group Aarhus: run 2026-11-01T01:00:00Z OK, compliance 100%\n"
+	"  baseline dk-kommune 2026.1 profile basis, target web-01 (/)\n"
+	"  a later run at 2026-11-01T02:00:00Z evaluated nothing: cannot connect\n"
+	"  CONTROL  RESULT  STATE  SEVERITY  SINCE                 OBSERVED                                 EXPECTED\n"
+	"  LNX-001  PASS    OK     critical  2026-11-01T00:00:00Z  host.os_support_days=580                 host.os_support_days at least 0\n"
+	/* the tab and the escape character of a hostile banner are spaces here */
+	"  SSH-008  WAIVED  OK     warning   2026-11-01T00:01:00Z  ssh.auth_methods includes password [31m  =HYPERLINK(\"x\")\n"
+	"  waivers in force:\n"
+	"    SSH-008 was FAIL, waived until 2027-10-31 by CISO, Aarhus (SEC-1): MFA through RADIUS\n";
+
+static void
+test_status(void **state)
+{
+	struct history_status s = { .at = T0 + 43200, .runs = runs, .n = 1 };
+	const struct jv *r, *c;
+	struct errmsg e;
+	struct sbuf sb;
+	struct jv *doc;
+	char *line;
+
+	(void)state;
+	sbuf_init(&sb, 1u << 20);
+	histreport_status(&s, HISTFMT_TEXT, &sb);
+	assert_string_equal(sbuf_str(&sb), status_text);
+	sbuf_reset(&sb);
+
+	histreport_status(&s, HISTFMT_CSV, &sb);
+	/* the header, then a row per control; the formula is guarded, the tab kept */
+	assert_memory_equal(sb.buf, "at,host,family,group,run_time,", 30);
+	line = strstr(sb.buf, "\r\n2026-11-01T12:00:00Z,web-01,host,Aarhus,2026-11-01T01:00:00Z,OK,100,");
+	assert_non_null(line);
+	assert_non_null(strstr(sb.buf, ",\"'=HYPERLINK(\"\"x\"\")\","));
+	assert_non_null(strstr(sb.buf, "ssh.auth_methods includes\tpassword\x1b[31m"));
+	assert_non_null(strstr(sb.buf, ",MFA through RADIUS,\"CISO, Aarhus\",SEC-1,2027-10-31,no\r\n"));
+	sbuf_reset(&sb);
+
+	histreport_status(&s, HISTFMT_JSON, &sb);
+	assert_int_equal(json_parse(sb.buf, sb.len, "status", &doc, &e), 0);
+	assert_string_equal(jv_get(doc, "at")->s, "2026-11-01T12:00:00Z");
+	r = &jv_get(doc, "runs")->items[0];
+	assert_string_equal(jv_get(r, "group")->s, "Aarhus");
+	assert_int_equal(jv_get(r, "compliance")->i, 100);
+	assert_string_equal(jv_get(jv_get(r, "unevaluated"), "error")->s, "cannot connect");
+	assert_string_equal(jv_get(jv_get(r, "baseline"), "profile")->s, "basis");
+	assert_int_equal(jv_get(r, "tailoring")->type, JV_NULL);
+	c = &jv_get(r, "controls")->items[1];
+	assert_string_equal(jv_get(c, "observed")->s, "ssh.auth_methods includes\tpassword\x1b[31m");
+	assert_string_equal(jv_get(c, "since")->s, "2026-11-01T00:01:00Z");
+	assert_string_equal(jv_get(jv_get(c, "waiver"), "justification")->s, "MFA through RADIUS");
+	assert_int_equal(jv_get(c, "waiver_expired")->type, JV_BOOL);
+	assert_int_equal(jv_get(&jv_get(r, "controls")->items[0], "waiver")->type, JV_NULL);
+	jv_free(doc);
+	sbuf_release(&sb);
+}
+
+/* Long observed values are cut on a character boundary in text, never in CSV. */
+static void
+test_status_cut(void **state)
+{
+	struct history_control c = controls[0];
+	struct history_run r = runs[0];
+	struct history_status s = { .at = T0, .runs = &r, .n = 1 };
+	char obs[200];
+	struct sbuf sb;
+	size_t i;
+
+	(void)state;
+	/* 59 x, then æ repeated: the cut falls inside the æ's */
+	memset(obs, 'x', 59);
+	for (i = 0; i < 20; i++)
+		memcpy(obs + 59 + 2 * i, "\xc3\xa6", 2);
+	obs[99] = '\0';
+	c.observed = obs;
+	r.controls = &c;
+	r.ncontrols = 1;
+	r.unevaluated_time = 0;
+	sbuf_init(&sb, 1u << 20);
+	histreport_status(&s, HISTFMT_TEXT, &sb);
+	assert_non_null(strstr(sb.buf, "  xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\xe2\x80\xa6  host"));
+	sbuf_reset(&sb);
+	histreport_status(&s, HISTFMT_CSV, &sb);
+	assert_non_null(strstr(sb.buf, obs));
+	sbuf_release(&sb);
+}
+
+/* ---- trend ----------------------------------------------------------------------- */
+
+static void
+test_trend(void **state)
+{
+	struct history_day days[] = {
+		{ "2026-11-01", T0 + 86399, 0, 0 },
+		{ "2026-11-02", T0 + 2 * 86400 - 1, 3, 87.5 },
+		{ "2026-11-03", T0 + 3 * 86400 - 1, 12, 100 },
+	};
+	struct history_trend t = { days, 3 };
+	struct errmsg e;
+	struct sbuf sb;
+	struct jv *doc;
+
+	(void)state;
+	sbuf_init(&sb, 1u << 20);
+	histreport_trend(&t, "Aarhus", HISTFMT_TEXT, &sb);
+	assert_string_equal(sbuf_str(&sb),
+			    "Compliance per day, 2026-11-01 to 2026-11-03, group Aarhus\n"
+			    "(the mean over hosts of each host's compliance in force at the end of the day)\n"
+			    "DATE        HOSTS  COMPLIANCE\n"
+			    "2026-11-01      0           -\n"
+			    "2026-11-02      3        87.5\n"
+			    "2026-11-03     12       100.0\n");
+	sbuf_reset(&sb);
+	histreport_trend(&t, NULL, HISTFMT_CSV, &sb);
+	assert_string_equal(sbuf_str(&sb), "date,hosts,compliance\r\n2026-11-01,0,\r\n"
+			    "2026-11-02,3,87.5\r\n2026-11-03,12,100.0\r\n");
+	sbuf_reset(&sb);
+	histreport_trend(&t, NULL, HISTFMT_JSON, &sb);
+	assert_int_equal(json_parse(sb.buf, sb.len, "trend", &doc, &e), 0);
+	assert_int_equal(jv_get(doc, "group")->type, JV_NULL);
+	assert_int_equal(jv_get(&jv_get(doc, "days")->items[0], "compliance")->type, JV_NULL);
+	assert_float_equal(jv_get(&jv_get(doc, "days")->items[1], "compliance")->d, 87.5, 1e-9);
+	assert_int_equal(jv_get(&jv_get(doc, "days")->items[2], "hosts")->i, 12);
+	jv_free(doc);
+	sbuf_release(&sb);
+}
+
+/* ---- benchmark ------------------------------------------------------------------- */
+
+static void
+test_bench(void **state)
+{
+	size_t pg_a[] = { 2, 1 }, pg_b[] = { 0, 1 };
+	struct history_bench_group groups[] = {
+		{ .name = W("Aarhus"), .label = W("Aarhus"), .hosts = 2, .hosts_with_compliance = 2,
+		  .compliance = 33, .critical_failing = 4, .hosts_critical = 2 },
+		{ .name = NULL, .label = W("(no group)"), .hosts = 1, .hosts_with_compliance = 0,
+		  .critical_failing = 1, .hosts_critical = 1 },
+	};
+	struct history_bench_control top[] = {
+		{ .id = W("LNX-001"), .title = W("OS supported"), .severity = W("critical"), .hosts = 3,
+		  .per_group = pg_a },
+		{ .id = W("SSH-008"), .title = W("No passwords, please"), .severity = W("warning"),
+		  .hosts = 1, .per_group = pg_b },
+	};
+	struct history_bench b = { T0, groups, 2, top, 2 };
+	struct errmsg e;
+	struct sbuf sb;
+	struct jv *doc;
+	const struct jv *c;
+
+	(void)state;
+	sbuf_init(&sb, 1u << 20);
+	histreport_bench(&b, false, HISTFMT_TEXT, &sb);
+	assert_string_equal(sbuf_str(&sb),
+			    "Benchmark at 2026-11-01T00:00:00Z\n"
+			    "GROUP       HOSTS  COMPLIANCE  CRITICAL FAILING  HOSTS WITH CRITICAL\n"
+			    "Aarhus          2        33.0                 4                    2\n"
+			    "(no group)      1           -                 1                    1\n"
+			    "\n"
+			    "Controls failing most widely (hosts failing, per group):\n"
+			    "CONTROL  SEVERITY  HOSTS  Aarhus  (no group)  TITLE\n"
+			    "LNX-001  critical      3       2           1  OS supported\n"
+			    "SSH-008  warning       1       0           1  No passwords, please\n");
+	sbuf_reset(&sb);
+	histreport_bench(&b, false, HISTFMT_CSV, &sb);
+	assert_string_equal(sbuf_str(&sb),
+			    "group,hosts,compliance,critical_failing,hosts_with_critical_failing,"
+			    "hosts_with_compliance,LNX-001,SSH-008\r\n"
+			    "Aarhus,2,33.0,4,2,2,2,0\r\n"
+			    "(no group),1,,1,1,0,1,1\r\n");
+	sbuf_reset(&sb);
+	histreport_bench(&b, true, HISTFMT_JSON, &sb);
+	assert_int_equal(json_parse(sb.buf, sb.len, "bench", &doc, &e), 0);
+	assert_true(jv_get(doc, "anonymised")->b);
+	assert_int_equal(jv_get(doc, "groups")->n, 2);
+	assert_false(jv_get(&jv_get(doc, "groups")->items[1], "named")->b);
+	assert_int_equal(jv_get(&jv_get(doc, "groups")->items[1], "compliance")->type, JV_NULL);
+	c = &jv_get(doc, "top_failing")->items[0];
+	assert_string_equal(jv_get(c, "id")->s, "LNX-001");
+	assert_int_equal(jv_get(&jv_get(c, "per_group")->items[1], "hosts")->i, 1);
+	assert_string_equal(jv_get(&jv_get(c, "per_group")->items[1], "group")->s, "(no group)");
+	jv_free(doc);
+	sbuf_reset(&sb);
+
+	b.ntop = 0;
+	histreport_bench(&b, false, HISTFMT_TEXT, &sb);
+	assert_non_null(strstr(sb.buf, "per group):\nnone\n"));
+	sbuf_release(&sb);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_formats),
+		cmocka_unit_test(test_status),
+		cmocka_unit_test(test_status_cut),
+		cmocka_unit_test(test_trend),
+		cmocka_unit_test(test_bench),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
