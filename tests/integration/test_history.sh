@@ -420,7 +420,9 @@ if [ "$(id -u)" -eq 0 ] && getent group nogroup >/dev/null; then
 	mkdir -m 0755 "$T/ro"
 	install -m 0640 -g nogroup /dev/null "$T/ro/h.db"
 	"$CLI" history ingest --db "$T/ro/h.db" "$GL" >/dev/null
-	runuser -u nobody -g nogroup -- "$CLI" report status --db "$T/ro/h.db" --host web-02 >"$T/ro.out" 2>&1
+	# a copy nobody may run: the checkout may sit in a directory only root can enter
+	install -m 0755 "$CLI" "$T/ro-cli"
+	runuser -u nobody -g nogroup -- "$T/ro-cli" report status --db "$T/ro/h.db" --host web-02 >"$T/ro.out" 2>&1
 	assert "a reader with only read access to the database and its directory" \
 		grep -q '^web-02 host' "$T/ro.out"
 	assert "the -wal and -shm files carry the database's group" \
