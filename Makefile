@@ -150,7 +150,7 @@ deps:
 
 # The whole suite; the last line is "N passed, N failed".
 check: deps
-	$(MAKE) all unit $(HELPERS)
+	$(MAKE) all unit $(HELPERS) $(BUILD)/bench/fleet
 	@[ "$(FUZZ_SECONDS)" = 0 ] || $(MAKE) fuzz
 	@BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run-suite
 
