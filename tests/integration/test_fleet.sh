@@ -12,8 +12,9 @@
 #            JSON types as the real lines, runs consistent in themselves
 #            (counts, compliance, state, order, waivers, notes); a long run of
 #            few hosts reaches outages, ERRORs and expired waivers
-#   same     the bytes depend on the seed only: not on --jobs, and a longer
-#            --hours extends the same logs
+#   same     the bytes depend on the seed only: not on --jobs (threads over
+#            logs, or a pipeline for the single stream), and a longer --hours
+#            extends the same logs
 #   links    only libc and libcrypto
 #
 # Prints TAP.
@@ -100,7 +101,11 @@ assert "shape: ... which has every type the real lines have (outage, ERROR, expi
 # ---- same ------------------------------------------------------------------------
 
 "$FLEET" --hosts 30 --groups 4 --hours 30 --out "$T/jobs" --jobs 3 --quiet
-assert "same: --jobs 3 writes the bytes of --jobs 1" diff -r "$F" "$T/jobs"
+assert "same: --jobs 3 writes the logs of --jobs 1" diff -r "$F" "$T/jobs"
+"$FLEET" --hosts 30 --groups 4 --hours 30 --stdout --jobs 1 --quiet >"$T/stream1.jsonl"
+"$FLEET" --hosts 30 --groups 4 --hours 30 --stdout --jobs 4 --quiet >"$T/stream4.jsonl"
+assert "same: the single stream of --jobs 4 (a pipeline) is that of --jobs 1" \
+	bash -c "cmp -s '$T/stream1.jsonl' '$T/stream4.jsonl' && cmp -s '$T/stream1.jsonl' '$T/stream.jsonl'"
 "$FLEET" --hosts 30 --groups 4 --hours 10 --out "$T/short" --quiet
 assert "same: --hours 10 is the first 10 lines of --hours 30" \
 	bash -c "for f in \$(cd '$T/short' && find . -name '*.jsonl'); do
