@@ -65,7 +65,7 @@ MAN      := $(patsubst $(BUILD)/%,$(BUILD)/man/%.1,$(CHECKS) $(CLI))
 DOCS     := $(sort $(wildcard docs/*.md))
 CHECK_DOCS := $(sort $(wildcard docs/checks/*.md))
 
-.PHONY: all check demo deps install uninstall clean unit fuzz bench man deb
+.PHONY: all check demo deps install uninstall clean unit fuzz bench fleet man deb
 all: $(CHECKS) $(CLI)
 
 $(BUILD)/%.o: %.c
@@ -100,6 +100,26 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(wildcard common/*.h)
 unit: $(UNIT)
 fuzz: $(FUZZ)
 
+# bench/fleet, the synthetic fleet of evidence logs (bench/README.md): a standalone
+# program that links nothing but libc and libcrypto. Its control table (ids, titles,
+# expected texts per check) is generated from the baseline by bench/fleet-table, which
+# reads it with the library, so the runs it writes follow the baseline file.
+FLEET_BASELINE := baselines/dk-kommune.json
+fleet: $(BUILD)/bench/fleet
+
+$(BUILD)/bench/fleet-table: $(BUILD)/bench/fleet-table.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm
+
+$(BUILD)/bench/fleet_table.h: $(BUILD)/bench/fleet-table $(FLEET_BASELINE)
+	$< $(FLEET_BASELINE) >$@.tmp
+	@mv $@.tmp $@
+
+$(BUILD)/bench/fleet.o: bench/fleet.c $(BUILD)/bench/fleet_table.h
+	$(CC) $(CPPFLAGS) -I$(BUILD)/bench $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/bench/fleet: $(BUILD)/bench/fleet.o
+	$(CC) $(LDFLAGS) -pthread -o $@ $^ -lcrypto
+
 # Man pages: help2man runs each program's --help and --version (through
 # man/help2man-input, which only changes the layout), so a page cannot drift
 # from --help. man/<program>.h2m adds what --help cannot say (NAME, EXIT STATUS,
@@ -131,7 +151,7 @@ deps:
 
 # The whole suite; the last line is "N passed, N failed".
 check: deps
-	$(MAKE) all unit $(HELPERS)
+	$(MAKE) all unit $(HELPERS) $(BUILD)/bench/fleet
 	@[ "$(FUZZ_SECONDS)" = 0 ] || $(MAKE) fuzz
 	@BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run-suite
 
