@@ -25,6 +25,20 @@ digest_failed(void)
 }
 
 void
+digest_sha256(const void *data, size_t len, unsigned char md[DIGEST_LEN])
+{
+	unsigned char buf[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
+
+	if (!data)
+		data = "";
+	if (EVP_Digest(data, len, buf, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != DIGEST_LEN)
+		digest_failed();
+	for (i = 0; i < DIGEST_LEN; i++)
+		md[i] = buf[i];
+}
+
+void
 digest_sha256_hex(const void *data, size_t len, char hex[DIGEST_HEX_LEN + 1])
 {
 	static const char digits[] = "0123456789abcdef";

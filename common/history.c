@@ -41,10 +41,12 @@
 #include "util.h"
 #include "banned.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 #define BUSY_TIMEOUT_MS 10000
 #define READ_CHUNK (256u * 1024)
 #define LOCK_WAIT_MS 5000
+/* Bytes of a run's key kept (the first half of its SHA-256): enough to tell runs apart. */
+#define HISTORY_KEY_LEN 16
 
 static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS series (\n"
@@ -54,14 +56,8 @@ static const char schema_sql[] =
 	"  newest INTEGER NOT NULL,\n"
 	"  UNIQUE (host, family)\n"
 	");\n"
-	"CREATE TABLE IF NOT EXISTS runs (\n"
+	"CREATE TABLE IF NOT EXISTS contexts (\n"
 	"  id INTEGER PRIMARY KEY,\n"
-	"  series INTEGER NOT NULL REFERENCES series(id),\n"
-	"  time INTEGER NOT NULL,\n"
-	"  state TEXT,\n"
-	"  exit_code INTEGER,\n"
-	"  compliance INTEGER,\n"
-	"  ncontrols INTEGER NOT NULL,\n"
 	"  target TEXT,\n"
 	"  baseline_id TEXT,\n"
 	"  baseline_version TEXT,\n"
@@ -71,10 +67,21 @@ static const char schema_sql[] =
 	"  tailoring_version TEXT,\n"
 	"  org TEXT,\n"
 	"  grp TEXT,\n"
-	"  error TEXT,\n"
 	"  source TEXT NOT NULL,\n"
+	"  chash BLOB NOT NULL UNIQUE\n"
+	");\n"
+	"CREATE TABLE IF NOT EXISTS runs (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  series INTEGER NOT NULL REFERENCES series(id),\n"
+	"  time INTEGER NOT NULL,\n"
+	"  state TEXT,\n"
+	"  exit_code INTEGER,\n"
+	"  compliance INTEGER,\n"
+	"  ncontrols INTEGER NOT NULL,\n"
+	"  context INTEGER NOT NULL REFERENCES contexts(id),\n"
+	"  error TEXT,\n"
 	"  source_line INTEGER NOT NULL,\n"
-	"  source_key TEXT NOT NULL UNIQUE\n"
+	"  source_key BLOB NOT NULL UNIQUE\n"
 	");\n"
 	"CREATE INDEX IF NOT EXISTS runs_series_time ON runs (series, time);\n"
 	"CREATE INDEX IF NOT EXISTS runs_evaluated ON runs (series, time) WHERE ncontrols > 0;\n"
@@ -110,8 +117,10 @@ static const char schema_sql[] =
 	");\n"
 	"CREATE INDEX IF NOT EXISTS sources_inode ON sources (dev, ino);\n"
 	"CREATE VIEW IF NOT EXISTS run_view AS\n"
-	"  SELECT s.host, s.family, datetime(r.time, 'unixepoch') AS at, r.*\n"
-	"  FROM runs r JOIN series s ON s.id = r.series;\n"
+	"  SELECT s.host, s.family, datetime(r.time, 'unixepoch') AS at, r.*, c.target,\n"
+	"         c.baseline_id, c.baseline_version, c.baseline_sha256, c.profile,\n"
+	"         c.tailoring_id, c.tailoring_version, c.org, c.grp, c.source\n"
+	"  FROM runs r JOIN series s ON s.id = r.series JOIN contexts c ON c.id = r.context;\n"
 	"CREATE VIEW IF NOT EXISTS interval_view AS\n"
 	"  SELECT s.host, s.family, datetime(i.from_time, 'unixepoch') AS since,\n"
 	"         datetime(i.to_time, 'unixepoch') AS until, i.*\n"
@@ -123,6 +132,9 @@ enum stmt {
 	S_SERIES_GET,
 	S_SERIES_NEWEST,
 	S_RUN_ADD,
+	S_CTX_GET,
+	S_CTX_ADD,
+	S_IVL_TO,
 	S_RUN_MAX,
 	S_RUN_MIN,
 	S_IVL_AT,
@@ -142,10 +154,13 @@ static const char *const stmt_sql[S_NSTMT] = {
 	[S_SERIES_GET] = "SELECT id, newest FROM series WHERE host = ?1 AND family = ?2",
 	[S_SERIES_NEWEST] = "UPDATE series SET newest = ?2 WHERE id = ?1 AND newest < ?2",
 	[S_RUN_ADD] = "INSERT OR IGNORE INTO runs (series, time, state, exit_code, compliance, "
-		      "ncontrols, target, baseline_id, baseline_version, baseline_sha256, profile, "
-		      "tailoring_id, tailoring_version, org, grp, error, source, source_line, "
-		      "source_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-		      "?14, ?15, ?16, ?17, ?18, ?19)",
+		      "ncontrols, context, error, source_line, source_key) "
+		      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[S_CTX_GET] = "SELECT id FROM contexts WHERE chash = ?1",
+	[S_CTX_ADD] = "INSERT INTO contexts (target, baseline_id, baseline_version, "
+		      "baseline_sha256, profile, tailoring_id, tailoring_version, org, grp, source, "
+		      "chash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[S_IVL_TO] = "UPDATE intervals SET to_time = ?2 WHERE id = ?1",
 	[S_RUN_MAX] = "SELECT max(time) FROM runs WHERE series = ?1 AND ncontrols > 0 "
 		      "AND time >= ?2 AND time < ?3",
 	[S_RUN_MIN] = "SELECT min(time) FROM runs WHERE series = ?1 AND ncontrols > 0 "
@@ -173,12 +188,60 @@ static const char *const stmt_sql[S_NSTMT] = {
 		      "updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 };
 
+/*
+ * A small hash map from byte strings to an index into one of the caches'
+ * arrays (open addressing, linear probing, never shrinks).
+ */
+struct hent {
+	char *key;
+	size_t klen;
+	uint64_t hash;
+	size_t val;
+};
+
+struct hmap {
+	struct hent *v;
+	size_t cap, n;
+};
+
+/*
+ * The newest interval of a (series, control) as the ingest last saw it. A run
+ * in time order that repeats the value moves `to` in memory only; the new
+ * to_time is written once per transaction (tips_flush), not once per run.
+ */
+struct tip {
+	sqlite3_int64 series, id;
+	long long from, to;
+	char vhash[DIGEST_HEX_LEN + 1];
+	bool known;		/* read from the store (or made here) since the last change */
+	bool found;		/* the control has an interval */
+	bool dirty;		/* `to` is newer than the store's */
+};
+
+/* A series as the ingest knows it: its id and newest run time. */
+struct series_c {
+	sqlite3_int64 id;
+	long long newest, stored_newest;
+	bool dirty;
+};
+
 struct history {
 	sqlite3 *db;
 	char *path;
 	enum history_mode mode;
 	unsigned batch;
 	sqlite3_stmt *st[S_NSTMT];
+	/* the ingest's caches, valid inside a transaction and after its commit */
+	struct hmap tip_map, series_map, ctx_map;
+	struct tip *tips;
+	size_t ntips, tips_alloc;
+	struct series_c *series;
+	size_t nseries, series_alloc;
+	sqlite3_int64 *ctx;
+	size_t nctx, ctx_alloc;
+	size_t *dirty;		/* tips whose `to` waits for tips_flush */
+	size_t ndirty, dirty_alloc;
+	struct sbuf scratch;
 };
 
 /* "history 'x.db': <sqlite's message>" */
@@ -238,6 +301,205 @@ col_dup(sqlite3_stmt *q, int i)
 	return s ? xstrdup((const char *)s) : NULL;
 }
 
+static int
+hexdigit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* ---- the ingest's caches ------------------------------------------------------------ */
+
+static uint64_t
+hash_bytes(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	uint64_t x = 1469598103934665603ULL;	/* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		x ^= b[i];
+		x *= 1099511628211ULL;
+	}
+	return x ^ (x >> 29);
+}
+
+static struct hent *
+hmap_slot(const struct hmap *m, const void *key, size_t klen, uint64_t hash)
+{
+	size_t i = (size_t)hash & (m->cap - 1);
+
+	for (;; i = (i + 1) & (m->cap - 1)) {
+		struct hent *s = &m->v[i];
+
+		if (!s->key || (s->hash == hash && s->klen == klen && memcmp(s->key, key, klen) == 0))
+			return s;
+	}
+}
+
+/* The value stored for key, or NULL. */
+static size_t *
+hmap_get(const struct hmap *m, const void *key, size_t klen)
+{
+	struct hent *s;
+
+	if (!m->cap)
+		return NULL;
+	s = hmap_slot(m, key, klen, hash_bytes(key, klen));
+	return s->key ? &s->val : NULL;
+}
+
+/* Adds key (not yet in m) with val. */
+static void
+hmap_put(struct hmap *m, const void *key, size_t klen, size_t val)
+{
+	struct hent *s;
+	size_t i;
+
+	if ((m->n + 1) * 10 >= m->cap * 7) {
+		struct hmap g = { xcalloc(m->cap ? m->cap * 2 : 1024, sizeof(*g.v)),
+				  m->cap ? m->cap * 2 : 1024, m->n };
+
+		for (i = 0; i < m->cap; i++)
+			if (m->v[i].key)
+				*hmap_slot(&g, m->v[i].key, m->v[i].klen, m->v[i].hash) = m->v[i];
+		free(m->v);
+		*m = g;
+	}
+	s = hmap_slot(m, key, klen, hash_bytes(key, klen));
+	s->key = xmalloc(klen);
+	memcpy(s->key, key, klen);
+	s->klen = klen;
+	s->hash = hash_bytes(key, klen);
+	s->val = val;
+	m->n++;
+}
+
+static void
+hmap_clear(struct hmap *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++)
+		free(m->v[i].key);
+	if (m->cap)
+		memset(m->v, 0, m->cap * sizeof(*m->v));
+	m->n = 0;
+}
+
+/* Forgets everything cached: after a rollback the ids may not exist. */
+static void
+caches_clear(struct history *h)
+{
+	hmap_clear(&h->tip_map);
+	hmap_clear(&h->series_map);
+	hmap_clear(&h->ctx_map);
+	h->ntips = h->nseries = h->nctx = h->ndirty = 0;
+}
+
+/* The key of a (series, control) in tip_map. */
+static size_t
+tip_key(char *buf, sqlite3_int64 series, const char *control)
+{
+	size_t n = strlen(control);
+
+	memcpy(buf, &series, sizeof(series));
+	memcpy(buf + sizeof(series), control, n);
+	return sizeof(series) + n;
+}
+
+/* The tip of (series, control), made (unknown) when new. */
+static struct tip *
+tip_get(struct history *h, sqlite3_int64 series, const char *control)
+{
+	char key[sizeof(sqlite3_int64) + 65];
+	size_t klen = tip_key(key, series, control), *at = hmap_get(&h->tip_map, key, klen);
+
+	if (at)
+		return &h->tips[*at];
+	h->tips = xgrow(h->tips, h->ntips + 1, &h->tips_alloc, sizeof(*h->tips));
+	memset(&h->tips[h->ntips], 0, sizeof(*h->tips));
+	h->tips[h->ntips].series = series;
+	hmap_put(&h->tip_map, key, klen, h->ntips);
+	return &h->tips[h->ntips++];
+}
+
+static void
+tip_dirty(struct history *h, struct tip *t)
+{
+	if (t->dirty)
+		return;
+	t->dirty = true;
+	h->dirty = xgrow(h->dirty, h->ndirty + 1, &h->dirty_alloc, sizeof(*h->dirty));
+	h->dirty[h->ndirty++] = (size_t)(t - h->tips);
+}
+
+/* Writes the to_time of every dirty tip and each series' newest run time. */
+static int
+tips_flush(struct history *h, struct errmsg *e)
+{
+	sqlite3_stmt *q;
+	size_t i;
+
+	for (i = 0; i < h->ndirty; i++) {
+		struct tip *t = &h->tips[h->dirty[i]];
+
+		if (!t->dirty)
+			continue;
+		q = stmt(h, S_IVL_TO);
+		sqlite3_bind_int64(q, 1, t->id);
+		sqlite3_bind_int64(q, 2, t->to);
+		if (step_done(h, q, e, "update interval") == -1)
+			return -1;
+		t->dirty = false;
+	}
+	h->ndirty = 0;
+	for (i = 0; i < h->nseries; i++) {
+		struct series_c *c = &h->series[i];
+
+		if (!c->dirty)
+			continue;
+		q = stmt(h, S_SERIES_NEWEST);
+		sqlite3_bind_int64(q, 1, c->id);
+		sqlite3_bind_int64(q, 2, c->newest);
+		if (step_done(h, q, e, "update series") == -1)
+			return -1;
+		c->stored_newest = c->newest;
+		c->dirty = false;
+	}
+	return 0;
+}
+
+int
+history_begin(struct history *h, struct errmsg *e)
+{
+	if (h->mode != HISTORY_WRITE) {
+		errmsg_set(e, "history '%s': opened read-only", h->path);
+		return -1;
+	}
+	return exec(h, "BEGIN IMMEDIATE", e);
+}
+
+int
+history_commit(struct history *h, struct errmsg *e)
+{
+	if (tips_flush(h, e) == -1 || exec(h, "COMMIT", e) == -1)
+		return -1;
+	return 0;
+}
+
+void
+history_rollback(struct history *h)
+{
+	sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+	caches_clear(h);
+}
+
 /* ---- opening -------------------------------------------------------------------- */
 
 int
@@ -252,6 +514,7 @@ history_open(struct history **out, const char *path, enum history_mode mode, str
 	h->path = xstrdup(path);
 	h->mode = mode;
 	h->batch = HISTORY_BATCH_DEFAULT;
+	sbuf_init(&h->scratch, 8 * (size_t)EVIDENCE_MAX_LINE);
 	if (mode == HISTORY_WRITE) {
 		flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 		/* create it ourselves first: 0640 and no symlink, as the evidence log */
@@ -317,7 +580,7 @@ history_open(struct history **out, const char *path, enum history_mode mode, str
 	    exec(h, "PRAGMA synchronous=NORMAL", e) == -1 ||
 	    exec(h, "BEGIN IMMEDIATE", e) == -1)
 		goto fail;
-	if (exec(h, schema_sql, e) == -1 || exec(h, "PRAGMA user_version=1", e) == -1 ||
+	if (exec(h, schema_sql, e) == -1 || exec(h, "PRAGMA user_version=2", e) == -1 ||
 	    exec(h, "COMMIT", e) == -1) {
 		sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
 		goto fail;
@@ -345,6 +608,15 @@ history_close(struct history *h)
 	for (i = 0; i < S_NSTMT; i++)
 		sqlite3_finalize(h->st[i]);
 	sqlite3_close(h->db);
+	caches_clear(h);
+	free(h->tip_map.v);
+	free(h->series_map.v);
+	free(h->ctx_map.v);
+	free(h->tips);
+	free(h->series);
+	free(h->ctx);
+	free(h->dirty);
+	sbuf_release(&h->scratch);
 	free(h->path);
 	free(h);
 }
@@ -627,23 +899,11 @@ history_groups_release(struct history_groups *g)
 
 /* ---- reading a run --------------------------------------------------------------- */
 
-/* One control of a run, as read from its JSON. */
-struct ctl_in {
-	const char *id, *result, *state, *severity, *title, *observed, *expected, *reason;
-	const char *hidden;
-	long long version;
-	char *waiver;		/* canonical JSON text, or NULL */
-	char vhash[DIGEST_HEX_LEN + 1];
-};
-
-/* A run, as read from its JSON; the strings point into the parsed line. */
-struct run_in {
-	const char *host, *family, *target, *state, *error, *org;
-	const char *b_id, *b_version, *b_sha, *profile, *t_id, *t_version;
-	long long time, exit_code, compliance;
-	bool has_compliance;
-	struct ctl_in *ctl;
-	size_t n;
+/* A run read from an evidence line: the strings point into the parsed line. */
+struct run_read {
+	struct history_run_in r;
+	struct history_control_in *ctl;
+	char **waiver;		/* each control's canonical waiver JSON, owned */
 };
 
 /*
@@ -749,26 +1009,13 @@ jv_write(struct sbuf *sb, const struct jv *v)
 	}
 }
 
-/* Appends a length-prefixed field, so that no two value tuples encode the same. */
-static void
-vfield(struct sbuf *sb, const char *s)
-{
-	if (s)
-		sbuf_addf(sb, "%zu:%s;", strlen(s), s);
-	else
-		sbuf_addstr(sb, "-;");
-}
-
 static int
-read_control(const struct jv *c, const char *baseline_version, struct ctl_in *out,
-	     struct sbuf *why)
+read_control(const struct jv *c, struct history_control_in *out, char **waiver, struct sbuf *why)
 {
-	static const char *const results[] = { "PASS", "FAIL", "ERROR", "NA", "WAIVED", NULL };
-	static const char *const states[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN", NULL };
 	const struct jv *w;
-	struct sbuf v;
 
 	memset(out, 0, sizeof(*out));
+	*waiver = NULL;
 	if (c->type != JV_OBJECT) {
 		sbuf_addstr(why, "a control is not an object");
 		return -1;
@@ -781,17 +1028,9 @@ read_control(const struct jv *c, const char *baseline_version, struct ctl_in *ou
 	    get_str(c, "observed", EVIDENCE_MAX_LINE, false, &out->observed, why) == -1 ||
 	    get_str(c, "expected", EVIDENCE_MAX_LINE, false, &out->expected, why) == -1 ||
 	    get_str(c, "reason", EVIDENCE_MAX_LINE, false, &out->reason, why) == -1 ||
-	    get_str(c, "hidden_result", 16, false, &out->hidden, why) == -1 ||
+	    get_str(c, "hidden_result", 16, false, &out->hidden_result, why) == -1 ||
 	    get_int(c, "version", false, &out->version, NULL, why) == -1) {
 		sbuf_addf(why, " (control %s)", out->id ? out->id : "without id");
-		return -1;
-	}
-	if (!one_of(out->result, results)) {
-		sbuf_addf(why, "control %s: unknown result '%s'", out->id, out->result);
-		return -1;
-	}
-	if (out->state && !one_of(out->state, states)) {
-		sbuf_addf(why, "control %s: unknown state '%s'", out->id, out->state);
 		return -1;
 	}
 	w = jv_get(c, "waiver");
@@ -804,45 +1043,35 @@ read_control(const struct jv *c, const char *baseline_version, struct ctl_in *ou
 		}
 		sbuf_init(&sb, EVIDENCE_MAX_LINE);
 		jv_write(&sb, w);
-		out->waiver = sbuf_detach(&sb);
+		*waiver = sbuf_detach(&sb);
+		out->waiver_json = *waiver;
 	}
-	sbuf_init(&v, 4 * (size_t)EVIDENCE_MAX_LINE);
-	vfield(&v, out->result);
-	vfield(&v, out->state);
-	vfield(&v, out->severity);
-	vfield(&v, out->observed);
-	vfield(&v, out->expected);
-	vfield(&v, out->reason);
-	vfield(&v, out->waiver);
-	vfield(&v, out->hidden);
-	vfield(&v, baseline_version);
-	sbuf_addf(&v, "%lld", out->version);
-	digest_sha256_hex(v.buf, v.len, out->vhash);
-	sbuf_release(&v);
 	return 0;
 }
 
 static void
-run_in_release(struct run_in *r)
+run_read_release(struct run_read *rr)
 {
 	size_t i;
 
-	for (i = 0; i < r->n; i++)
-		free(r->ctl[i].waiver);
-	free(r->ctl);
-	r->ctl = NULL;
-	r->n = 0;
+	if (rr->waiver)
+		for (i = 0; i < rr->r.ncontrols; i++)
+			free(rr->waiver[i]);
+	free(rr->waiver);
+	free(rr->ctl);
+	memset(rr, 0, sizeof(*rr));
 }
 
 /* Reads the "run" object of an evidence line; -1 with the reason in why. */
 static int
-read_run(const struct jv *run, struct run_in *r, struct sbuf *why)
+read_run(const struct jv *run, struct run_read *rr, struct sbuf *why)
 {
+	struct history_run_in *r = &rr->r;
 	const struct jv *b, *t, *c;
 	const char *time;
 	size_t i;
 
-	memset(r, 0, sizeof(*r));
+	memset(rr, 0, sizeof(*rr));
 	if (get_str(run, "host", HISTORY_MAX_HOST, true, &r->host, why) == -1 ||
 	    get_str(run, "check", 32, true, &r->family, why) == -1 ||
 	    get_str(run, "time", 32, true, &time, why) == -1 ||
@@ -857,18 +1086,14 @@ read_run(const struct jv *run, struct run_in *r, struct sbuf *why)
 		sbuf_addf(why, "time '%s' is not YYYY-MM-DDTHH:MM:SSZ", time);
 		return -1;
 	}
-	if (r->has_compliance && (r->compliance < 0 || r->compliance > 100)) {
-		sbuf_addf(why, "compliance %lld outside 0..100", r->compliance);
-		return -1;
-	}
 	if ((b = jv_get(run, "baseline")) && b->type != JV_NULL) {
 		if (b->type != JV_OBJECT) {
 			sbuf_addstr(why, "baseline is not an object");
 			return -1;
 		}
-		if (get_str(b, "id", 255, false, &r->b_id, why) == -1 ||
-		    get_str(b, "version", 255, false, &r->b_version, why) == -1 ||
-		    get_str(b, "sha256", 64, false, &r->b_sha, why) == -1 ||
+		if (get_str(b, "id", 255, false, &r->baseline_id, why) == -1 ||
+		    get_str(b, "version", 255, false, &r->baseline_version, why) == -1 ||
+		    get_str(b, "sha256", 64, false, &r->baseline_sha256, why) == -1 ||
 		    get_str(b, "profile", 255, false, &r->profile, why) == -1)
 			return -1;
 	}
@@ -877,8 +1102,8 @@ read_run(const struct jv *run, struct run_in *r, struct sbuf *why)
 			sbuf_addstr(why, "tailoring is not an object");
 			return -1;
 		}
-		if (get_str(t, "id", 255, false, &r->t_id, why) == -1 ||
-		    get_str(t, "version", 255, false, &r->t_version, why) == -1)
+		if (get_str(t, "id", 255, false, &r->tailoring_id, why) == -1 ||
+		    get_str(t, "version", 255, false, &r->tailoring_version, why) == -1)
 			return -1;
 	}
 	c = jv_get(run, "controls");
@@ -892,15 +1117,107 @@ read_run(const struct jv *run, struct run_in *r, struct sbuf *why)
 		sbuf_addf(why, "more than %u controls", HISTORY_MAX_CONTROLS);
 		return -1;
 	}
-	r->ctl = xcalloc(c->n ? c->n : 1, sizeof(*r->ctl));
+	rr->ctl = xcalloc(c->n ? c->n : 1, sizeof(*rr->ctl));
+	rr->waiver = xcalloc(c->n ? c->n : 1, sizeof(*rr->waiver));
+	r->controls = rr->ctl;
 	for (i = 0; i < c->n; i++) {
-		if (read_control(&c->items[i], r->b_version, &r->ctl[r->n], why) == -1) {
-			free(r->ctl[r->n].waiver);
+		r->ncontrols = i + 1;
+		if (read_control(&c->items[i], &rr->ctl[i], &rr->waiver[i], why) == -1)
 			return -1;
-		}
-		r->n++;
 	}
 	return 0;
+}
+
+/*
+ * Checks what history_store_run() promises to check; -1 with the reason in
+ * why. Evidence lines were read with the same caps, other sources were not.
+ */
+static int
+check_run(const struct history_run_in *r, struct sbuf *why)
+{
+	static const char *const results[] = { "PASS", "FAIL", "ERROR", "NA", "WAIVED", NULL };
+	static const char *const states[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN", NULL };
+	size_t i;
+
+	if (!r->host || !r->host[0] || strlen(r->host) > HISTORY_MAX_HOST) {
+		sbuf_addstr(why, r->host && r->host[0] ? "host too long" : "no host");
+		return -1;
+	}
+	if (!r->family || !r->family[0] || strlen(r->family) > 32) {
+		sbuf_addstr(why, "no check");
+		return -1;
+	}
+	if (r->state && !one_of(r->state, states)) {
+		sbuf_addf(why, "unknown state '%s'", r->state);
+		return -1;
+	}
+	if (r->has_compliance && (r->compliance < 0 || r->compliance > 100)) {
+		sbuf_addf(why, "compliance %lld outside 0..100", r->compliance);
+		return -1;
+	}
+	if (r->ncontrols > HISTORY_MAX_CONTROLS) {
+		sbuf_addf(why, "more than %u controls", HISTORY_MAX_CONTROLS);
+		return -1;
+	}
+	for (i = 0; i < r->ncontrols; i++) {
+		const struct history_control_in *c = &r->controls[i];
+
+		if (!c->id || !c->id[0] || strlen(c->id) > 64) {
+			sbuf_addstr(why, "a control without id");
+			return -1;
+		}
+		if (!c->result || !one_of(c->result, results)) {
+			sbuf_addf(why, "control %s: unknown result '%s'", c->id,
+				  c->result ? c->result : "");
+			return -1;
+		}
+		if (c->state && !one_of(c->state, states)) {
+			sbuf_addf(why, "control %s: unknown state '%s'", c->id, c->state);
+			return -1;
+		}
+		if (c->hidden_result && !one_of(c->hidden_result, results)) {
+			sbuf_addf(why, "control %s: unknown hidden result '%s'", c->id,
+				  c->hidden_result);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Appends a length-prefixed field, so that no two value tuples encode the same. */
+static void
+vfield(struct sbuf *sb, const char *s)
+{
+	char num[24];
+	size_t n;
+
+	if (!s) {
+		sbuf_add(sb, "-;", 2);
+		return;
+	}
+	n = strlen(s);
+	sbuf_add(sb, num, (size_t)snprintf(num, sizeof(num), "%zu:", n));
+	sbuf_add(sb, s, n);
+	sbuf_addch(sb, ';');
+}
+
+/* The SHA-256 (hex) identifying a control's value; sb is scratch space. */
+static void
+value_hash(const struct history_control_in *c, const char *baseline_version, struct sbuf *sb,
+	   char out[DIGEST_HEX_LEN + 1])
+{
+	sbuf_reset(sb);
+	vfield(sb, c->result);
+	vfield(sb, c->state);
+	vfield(sb, c->severity);
+	vfield(sb, c->observed);
+	vfield(sb, c->expected);
+	vfield(sb, c->reason);
+	vfield(sb, c->waiver_json);
+	vfield(sb, c->hidden_result);
+	vfield(sb, baseline_version);
+	sbuf_addf(sb, "%lld", c->version);
+	digest_sha256_hex(sb->buf, sb->len, out);
 }
 
 /* ---- intervals ------------------------------------------------------------------- */
@@ -973,8 +1290,8 @@ ivl_copy(struct history *h, sqlite3_int64 id, long long from, long long to, stru
 }
 
 static int
-ivl_add(struct history *h, sqlite3_int64 series, const struct ctl_in *c, const char *bversion,
-	long long t, struct errmsg *e)
+ivl_add(struct history *h, sqlite3_int64 series, const struct history_control_in *c,
+	const char *vhash, const char *bversion, long long t, struct errmsg *e)
 {
 	sqlite3_stmt *q = stmt(h, S_IVL_ADD);
 
@@ -988,10 +1305,10 @@ ivl_add(struct history *h, sqlite3_int64 series, const struct ctl_in *c, const c
 	bind_str(q, 8, c->observed);
 	bind_str(q, 9, c->expected);
 	bind_str(q, 10, c->reason);
-	bind_str(q, 11, c->waiver);
-	bind_str(q, 12, c->hidden);
+	bind_str(q, 11, c->waiver_json);
+	bind_str(q, 12, c->hidden_result);
 	bind_str(q, 13, bversion);
-	bind_str(q, 14, c->vhash);
+	bind_str(q, 14, vhash);
 	sqlite3_bind_int64(q, 15, t);
 	sqlite3_bind_int64(q, 16, t);
 	return step_done(h, q, e, "add interval");
@@ -1028,8 +1345,8 @@ run_bound(struct history *h, enum stmt which, sqlite3_int64 series, long long lo
  * before (P) or after (J) when it has the same value, else a new [t, t].
  */
 static int
-place(struct history *h, sqlite3_int64 series, const struct ctl_in *c, const char *bversion,
-      long long t, bool look_after, struct errmsg *e)
+place(struct history *h, sqlite3_int64 series, const struct history_control_in *c,
+      const char *vhash, const char *bversion, long long t, bool look_after, struct errmsg *e)
 {
 	struct ivl p, j = { 0 };
 	bool same_p, same_j;
@@ -1038,8 +1355,8 @@ place(struct history *h, sqlite3_int64 series, const struct ctl_in *c, const cha
 		return -1;
 	if (look_after && ivl_find(h, S_IVL_AFTER, series, c->id, t, &j, e) == -1)
 		return -1;
-	same_p = p.found && strcmp(p.vhash, c->vhash) == 0;
-	same_j = j.found && strcmp(j.vhash, c->vhash) == 0;
+	same_p = p.found && strcmp(p.vhash, vhash) == 0;
+	same_j = j.found && strcmp(j.vhash, vhash) == 0;
 	if (same_p && same_j) {	/* t bridges two stretches of one value */
 		if (ivl_del(h, j.id, e) == -1)
 			return -1;
@@ -1049,7 +1366,7 @@ place(struct history *h, sqlite3_int64 series, const struct ctl_in *c, const cha
 		return ivl_set(h, p.id, p.from, t, e);
 	if (same_j)
 		return ivl_set(h, j.id, t, j.to, e);
-	return ivl_add(h, series, c, bversion, t, e);
+	return ivl_add(h, series, c, vhash, bversion, t, e);
 }
 
 /*
@@ -1064,8 +1381,8 @@ place(struct history *h, sqlite3_int64 series, const struct ctl_in *c, const cha
  * later decides that second.
  */
 static int
-fit_control(struct history *h, sqlite3_int64 series, const struct ctl_in *c, const char *bversion,
-	    long long t, bool in_order, struct errmsg *e)
+fit_control(struct history *h, sqlite3_int64 series, const struct history_control_in *c,
+	    const char *vhash, const char *bversion, long long t, bool in_order, struct errmsg *e)
 {
 	bool lfound, rfound;
 	long long l = 0, r = 0;
@@ -1074,8 +1391,8 @@ fit_control(struct history *h, sqlite3_int64 series, const struct ctl_in *c, con
 	if (ivl_find(h, S_IVL_AT, series, c->id, t, &i, e) == -1)
 		return -1;
 	if (!i.found || t > i.to)
-		return place(h, series, c, bversion, t, !in_order, e);
-	if (strcmp(i.vhash, c->vhash) == 0)
+		return place(h, series, c, vhash, bversion, t, !in_order, e);
+	if (strcmp(i.vhash, vhash) == 0)
 		return 0;	/* inside a stretch of the same value */
 	if (run_bound(h, S_RUN_MAX, series, i.from, t, &lfound, &l, e) == -1 ||
 	    run_bound(h, S_RUN_MIN, series, t, i.to, &rfound, &r, e) == -1)
@@ -1084,93 +1401,247 @@ fit_control(struct history *h, sqlite3_int64 series, const struct ctl_in *c, con
 		return -1;
 	if (lfound ? ivl_set(h, i.id, i.from, l, e) : ivl_del(h, i.id, e))
 		return -1;
-	return place(h, series, c, bversion, t, true, e);
+	return place(h, series, c, vhash, bversion, t, true, e);
 }
 
 /* ---- storing a run ----------------------------------------------------------------- */
 
-/* The id and newest run time of (host, family), created when new. */
+/* The series of (host, family), created when new. */
 static int
 series_get(struct history *h, const char *host, const char *family, long long t,
-	   sqlite3_int64 *id, long long *newest, bool *created, struct errmsg *e)
+	   struct series_c **out, bool *created, struct errmsg *e)
 {
-	sqlite3_stmt *q = stmt(h, S_SERIES_ADD);
+	size_t hl = strlen(host), fl = strlen(family), *at;
+	char *key = xmalloc(hl + fl + 1);
+	struct series_c *c;
+	sqlite3_stmt *q;
 	int rc;
 
+	memcpy(key, host, hl);
+	key[hl] = '\0';
+	memcpy(key + hl + 1, family, fl);
+	*created = false;
+	if ((at = hmap_get(&h->series_map, key, hl + fl + 1))) {
+		*out = &h->series[*at];
+		free(key);
+		return 0;
+	}
+	q = stmt(h, S_SERIES_ADD);
 	bind_str(q, 1, host);
 	bind_str(q, 2, family);
 	sqlite3_bind_int64(q, 3, t);
 	if (step_done(h, q, e, "add series") == -1)
-		return -1;
+		goto fail;
 	*created = sqlite3_changes(h->db) > 0;
+	h->series = xgrow(h->series, h->nseries + 1, &h->series_alloc, sizeof(*h->series));
+	c = &h->series[h->nseries];
+	memset(c, 0, sizeof(*c));
 	q = stmt(h, S_SERIES_GET);
 	bind_str(q, 1, host);
 	bind_str(q, 2, family);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(q, 0);
-		*newest = sqlite3_column_int64(q, 1);
+		c->id = sqlite3_column_int64(q, 0);
+		c->newest = c->stored_newest = sqlite3_column_int64(q, 1);
 	}
 	sqlite3_reset(q);
-	if (rc != SQLITE_ROW)
-		return db_error(h, e, "find series");
+	if (rc != SQLITE_ROW) {
+		db_error(h, e, "find series");
+		goto fail;
+	}
+	hmap_put(&h->series_map, key, hl + fl + 1, h->nseries);
+	*out = &h->series[h->nseries++];
+	free(key);
+	return 0;
+fail:
+	free(key);
+	return -1;
+}
+
+/* The id of the run's context (target, baseline, tailoring, org, group, source). */
+static int
+context_get(struct history *h, const struct history_run_in *r, const char *group,
+	    const char *source, sqlite3_int64 *id, struct errmsg *e)
+{
+	const char *f[] = { r->target, r->baseline_id, r->baseline_version, r->baseline_sha256,
+			    r->profile, r->tailoring_id, r->tailoring_version, r->org, group,
+			    source };
+	unsigned char hash[DIGEST_LEN];
+	sqlite3_stmt *q;
+	size_t i, *at;
+	int rc;
+
+	sbuf_reset(&h->scratch);
+	for (i = 0; i < sizeof(f) / sizeof(*f); i++)
+		vfield(&h->scratch, f[i]);
+	digest_sha256(h->scratch.buf, h->scratch.len, hash);
+	if ((at = hmap_get(&h->ctx_map, hash, sizeof(hash)))) {
+		*id = h->ctx[*at];
+		return 0;
+	}
+	q = stmt(h, S_CTX_GET);
+	sqlite3_bind_blob(q, 1, hash, sizeof(hash), SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(h, e, "find context");
+	if (rc == SQLITE_DONE) {
+		q = stmt(h, S_CTX_ADD);
+		for (i = 0; i < sizeof(f) / sizeof(*f); i++)
+			bind_str(q, (int)i + 1, f[i]);
+		if (!source)
+			bind_str(q, 10, "");
+		sqlite3_bind_blob(q, 11, hash, sizeof(hash), SQLITE_STATIC);
+		if (step_done(h, q, e, "add context") == -1)
+			return -1;
+		*id = sqlite3_last_insert_rowid(h->db);
+	}
+	h->ctx = xgrow(h->ctx, h->nctx + 1, &h->ctx_alloc, sizeof(*h->ctx));
+	h->ctx[h->nctx] = *id;
+	hmap_put(&h->ctx_map, hash, sizeof(hash), h->nctx++);
 	return 0;
 }
 
-enum stored { STORED_NEW, STORED_LATE, STORED_DUPLICATE };
+/*
+ * A control of a run at or after the newest of its series: extends the tip
+ * in memory when the value repeats, else starts a new interval. Anything
+ * unusual (two runs in one second with different values) takes fit_control().
+ */
+static int
+fit_in_order(struct history *h, sqlite3_int64 series, const struct history_control_in *c,
+	     const char *vhash, const char *bversion, long long t, struct errmsg *e)
+{
+	struct tip *tp = tip_get(h, series, c->id);
+	struct ivl i;
+
+	if (!tp->known) {
+		if (ivl_find(h, S_IVL_AT, series, c->id, t, &i, e) == -1)
+			return -1;
+		tp->known = true;
+		tp->found = i.found;
+		tp->id = i.id;
+		tp->from = i.from;
+		tp->to = i.to;
+		memcpy(tp->vhash, i.vhash, sizeof(tp->vhash));
+	}
+	if (tp->found && t <= tp->to) {
+		/* the same second as the tip, or a store changed behind us: the general way */
+		if (tips_flush(h, e) == -1)
+			return -1;
+		tp->known = false;
+		return fit_control(h, series, c, vhash, bversion, t, true, e);
+	}
+	if (tp->found && strcmp(tp->vhash, vhash) == 0) {
+		tp->to = t;
+		tip_dirty(h, tp);
+		return 0;
+	}
+	if (tp->dirty) {	/* the stretch that ends here: write its end now */
+		sqlite3_stmt *q = stmt(h, S_IVL_TO);
+
+		sqlite3_bind_int64(q, 1, tp->id);
+		sqlite3_bind_int64(q, 2, tp->to);
+		if (step_done(h, q, e, "update interval") == -1)
+			return -1;
+		tp->dirty = false;
+	}
+	if (ivl_add(h, series, c, vhash, bversion, t, e) == -1)
+		return -1;
+	tp->found = true;
+	tp->id = sqlite3_last_insert_rowid(h->db);
+	tp->from = tp->to = t;
+	memcpy(tp->vhash, vhash, sizeof(tp->vhash));
+	return 0;
+}
 
 static int
-store_run(struct history *h, const struct run_in *r, const char *group, const char *source,
-	  size_t line, const char *key, enum stored *how, struct errmsg *e)
+store_run(struct history *h, const struct history_run_in *r, const char *group,
+	  const char *source, size_t line, const unsigned char key[HISTORY_KEY_LEN],
+	  enum history_stored *how, struct errmsg *e)
 {
-	sqlite3_int64 series;
-	long long newest;
+	char vhash[DIGEST_HEX_LEN + 1];
+	struct series_c *sc;
+	sqlite3_int64 ctx;
 	bool created, in_order;
 	sqlite3_stmt *q;
 	size_t i;
 
-	if (series_get(h, r->host, r->family, r->time, &series, &newest, &created, e) == -1)
+	if (series_get(h, r->host, r->family, r->time, &sc, &created, e) == -1 ||
+	    context_get(h, r, group, source, &ctx, e) == -1)
 		return -1;
 	q = stmt(h, S_RUN_ADD);
-	sqlite3_bind_int64(q, 1, series);
+	sqlite3_bind_int64(q, 1, sc->id);
 	sqlite3_bind_int64(q, 2, r->time);
 	bind_str(q, 3, r->state);
 	sqlite3_bind_int64(q, 4, r->exit_code);
 	if (r->has_compliance)
 		sqlite3_bind_int64(q, 5, r->compliance);
-	sqlite3_bind_int64(q, 6, (sqlite3_int64)r->n);
-	bind_str(q, 7, r->target);
-	bind_str(q, 8, r->b_id);
-	bind_str(q, 9, r->b_version);
-	bind_str(q, 10, r->b_sha);
-	bind_str(q, 11, r->profile);
-	bind_str(q, 12, r->t_id);
-	bind_str(q, 13, r->t_version);
-	bind_str(q, 14, r->org);
-	bind_str(q, 15, group);
-	bind_str(q, 16, r->error);
-	bind_str(q, 17, source);
-	sqlite3_bind_int64(q, 18, (sqlite3_int64)line);
-	bind_str(q, 19, key);
+	sqlite3_bind_int64(q, 6, (sqlite3_int64)r->ncontrols);
+	sqlite3_bind_int64(q, 7, ctx);
+	bind_str(q, 8, r->error);
+	sqlite3_bind_int64(q, 9, (sqlite3_int64)line);
+	sqlite3_bind_blob(q, 10, key, HISTORY_KEY_LEN, SQLITE_STATIC);
 	if (step_done(h, q, e, "add run") == -1)
 		return -1;
 	if (sqlite3_changes(h->db) == 0) {
-		*how = STORED_DUPLICATE;
+		*how = HISTORY_STORED_DUPLICATE;
 		return 0;
 	}
-	in_order = created || r->time >= newest;
-	*how = in_order ? STORED_NEW : STORED_LATE;
-	for (i = 0; i < r->n; i++)
-		if (fit_control(h, series, &r->ctl[i], r->b_version, r->time, in_order, e) == -1)
-			return -1;
-	if (!created && r->time > newest) {
-		q = stmt(h, S_SERIES_NEWEST);
-		sqlite3_bind_int64(q, 1, series);
-		sqlite3_bind_int64(q, 2, r->time);
-		if (step_done(h, q, e, "update series") == -1)
+	in_order = created || r->time >= sc->newest;
+	*how = in_order ? HISTORY_STORED_NEW : HISTORY_STORED_LATE;
+	if (!in_order && tips_flush(h, e) == -1)
+		return -1;
+	for (i = 0; i < r->ncontrols; i++) {
+		const struct history_control_in *c = &r->controls[i];
+
+		value_hash(c, r->baseline_version, &h->scratch, vhash);
+		if (in_order) {
+			if (fit_in_order(h, sc->id, c, vhash, r->baseline_version, r->time, e) == -1)
+				return -1;
+			continue;
+		}
+		tip_get(h, sc->id, c->id)->known = false;
+		if (fit_control(h, sc->id, c, vhash, r->baseline_version, r->time, false, e) == -1)
 			return -1;
 	}
+	if (r->time > sc->newest) {
+		sc->newest = r->time;
+		sc->dirty = true;
+	}
 	return 0;
+}
+
+int
+history_store_run(struct history *h, const struct history_run_in *r, const char *group,
+		  const char *source, size_t source_line, const char *key,
+		  enum history_stored *how, bool *refused, struct errmsg *e)
+{
+	unsigned char k[HISTORY_KEY_LEN];
+	struct sbuf why;
+	size_t i;
+
+	*refused = false;
+	sbuf_init(&why, 1024);
+	if (check_run(r, &why) == -1) {
+		*refused = true;
+		errmsg_set(e, "run not stored: %s", sbuf_str(&why));
+		sbuf_release(&why);
+		return -1;
+	}
+	sbuf_release(&why);
+	for (i = 0; i < HISTORY_KEY_LEN; i++) {
+		int hi = key ? hexdigit(key[2 * i]) : -1, lo = hi < 0 ? -1 : hexdigit(key[2 * i + 1]);
+
+		if (hi < 0 || lo < 0) {
+			*refused = true;
+			errmsg_set(e, "run not stored: its key is not hex");
+			return -1;
+		}
+		k[i] = (unsigned char)(hi * 16 + lo);
+	}
+	return store_run(h, r, group ? group : r->org, source, source_line, k, how, e);
 }
 
 /* ---- ingest ---------------------------------------------------------------------- */
@@ -1362,7 +1833,7 @@ ingest_warn(const struct ingest *in, const char *fmt, ...)
 static int
 commit(struct ingest *in, bool more, struct errmsg *e)
 {
-	if (src_put(in->h, in->path, &in->pos, e) == -1 || exec(in->h, "COMMIT", e) == -1)
+	if (src_put(in->h, in->path, &in->pos, e) == -1 || history_commit(in->h, e) == -1)
 		return -1;
 	in->in_batch = 0;
 	return more ? exec(in->h, "BEGIN IMMEDIATE", e) : 0;
@@ -1372,35 +1843,41 @@ commit(struct ingest *in, bool more, struct errmsg *e)
 static int
 take_line(struct ingest *in, const char *text, size_t len, struct errmsg *e)
 {
+	unsigned char key[DIGEST_LEN];
 	char hex[DIGEST_HEX_LEN + 1];
-	size_t n = in->pos.lines + 1;
-	struct run_in r;
+	size_t n = in->pos.lines + 1, i;
+	struct run_read rr;
 	struct sbuf why;
 	struct jv *doc;
-	enum stored how;
+	enum history_stored how;
 	int rc = 0;
 
 	if (evidence_check_line(text, len, n, in->pos.prev, &doc, e) == -1) {
 		in->stats->bad_line = n;
 		return -1;
 	}
-	digest_sha256_hex(text, len, hex);
+	digest_sha256(text, len, key);
+	for (i = 0; i < DIGEST_LEN; i++) {
+		hex[2 * i] = "0123456789abcdef"[key[i] >> 4];
+		hex[2 * i + 1] = "0123456789abcdef"[key[i] & 15];
+	}
+	hex[DIGEST_HEX_LEN] = '\0';
 	sbuf_init(&why, 1024);
-	if (read_run(jv_get(doc, "run"), &r, &why) == -1) {
+	if (read_run(jv_get(doc, "run"), &rr, &why) == -1 || check_run(&rr.r, &why) == -1) {
 		in->stats->refused++;
 		ingest_warn(in, "line %zu: run not stored: %s", n, sbuf_str(&why));
 	} else {
-		rc = store_run(in->h, &r, r.org && r.org[0] ? r.org
-				       : history_groups_find(in->groups, r.host),
-			       in->path, n, hex, &how, e);
+		rc = store_run(in->h, &rr.r, rr.r.org && rr.r.org[0] ? rr.r.org
+				       : history_groups_find(in->groups, rr.r.host),
+			       in->path, n, key, &how, e);
 		in->store_failed = rc == -1;
 		if (rc == 0) {
-			in->stats->stored += how != STORED_DUPLICATE;
-			in->stats->late += how == STORED_LATE;
-			in->stats->duplicate += how == STORED_DUPLICATE;
+			in->stats->stored += how != HISTORY_STORED_DUPLICATE;
+			in->stats->late += how == HISTORY_STORED_LATE;
+			in->stats->duplicate += how == HISTORY_STORED_DUPLICATE;
 		}
 	}
-	run_in_release(&r);
+	run_read_release(&rr);
 	sbuf_release(&why);
 	jv_free(doc);
 	if (rc == -1)
@@ -1527,7 +2004,7 @@ history_ingest_file(struct history *h, const char *path, const struct history_gr
 	rc = 0;
 	goto out;
 rollback:
-	sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+	history_rollback(h);
 out:
 	free(canon);
 	close(fd);
@@ -1568,10 +2045,10 @@ inforce_collect(struct history *h, long long at, const char *host, struct inforc
 		size_t *nout, struct errmsg *e)
 {
 	static const char sql[] =
-		"SELECT s.id, s.host, s.family, r.id, r.time, r.grp, r.compliance "
+		"SELECT s.id, s.host, s.family, r.id, r.time, c.grp, r.compliance "
 		"FROM series s JOIN runs r ON r.id = (SELECT r2.id FROM runs r2 "
 		"  WHERE r2.series = s.id AND r2.ncontrols > 0 AND r2.time <= ?1 "
-		"  ORDER BY r2.time DESC, r2.id DESC LIMIT 1) "
+		"  ORDER BY r2.time DESC, r2.id DESC LIMIT 1) JOIN contexts c ON c.id = r.context "
 		"WHERE ?2 IS NULL OR s.host = ?2 ORDER BY s.host, s.family";
 	struct inforce *v = NULL;
 	size_t n = 0, alloc = 0, i, j, k, best;
@@ -1668,8 +2145,9 @@ status_run(struct history *h, const struct inforce *f, long long at, struct hist
 	   struct errmsg *e)
 {
 	static const char run_sql[] =
-		"SELECT target, state, exit_code, compliance, baseline_id, baseline_version, "
-		"baseline_sha256, profile, tailoring_id, tailoring_version FROM runs WHERE id = ?1";
+		"SELECT c.target, r.state, r.exit_code, r.compliance, c.baseline_id, "
+		"c.baseline_version, c.baseline_sha256, c.profile, c.tailoring_id, "
+		"c.tailoring_version FROM runs r JOIN contexts c ON c.id = r.context WHERE r.id = ?1";
 	static const char later_sql[] =
 		"SELECT time, error FROM runs WHERE series = ?1 AND time > ?2 AND time <= ?3 "
 		"AND ncontrols = 0 ORDER BY time DESC, id DESC LIMIT 1";

@@ -142,6 +142,64 @@ int history_ingest_file(struct history *h, const char *path, const struct histor
 			const struct history_ingest_hooks *hooks, struct history_ingest_stats *stats,
 			struct errmsg *e);
 
+/* ---- storing runs from other sources --------------------------------------------- */
+
+/*
+ * A run as any source gives it (an evidence line, a perfdata line, an Icinga 2
+ * CheckResult event). Strings are borrowed for the call; NULL means absent.
+ */
+struct history_control_in {
+	const char *id;			/* required, at most 64 bytes */
+	const char *result;		/* PASS FAIL ERROR NA WAIVED */
+	const char *state;		/* OK WARNING CRITICAL UNKNOWN, or NULL */
+	const char *severity, *title, *observed, *expected, *reason;
+	const char *hidden_result;	/* WAIVED: the real result */
+	const char *waiver_json;	/* the waiver object as compact JSON text */
+	long long version;		/* the control's version, 0 when unknown */
+};
+
+struct history_run_in {
+	const char *host, *family;	/* required */
+	long long time;			/* seconds since 1970, UTC */
+	const char *target, *state, *error, *org;
+	long long exit_code;
+	bool has_compliance;
+	long long compliance;		/* 0..100 when has_compliance */
+	const char *baseline_id, *baseline_version, *baseline_sha256, *profile;
+	const char *tailoring_id, *tailoring_version;
+	const struct history_control_in *controls;
+	size_t ncontrols;		/* at most HISTORY_MAX_CONTROLS */
+};
+
+enum history_stored {
+	HISTORY_STORED_NEW,
+	HISTORY_STORED_LATE,		/* older than the newest of its series: fitted in */
+	HISTORY_STORED_DUPLICATE,	/* the key was stored before: nothing added */
+};
+
+/*
+ * A transaction around history_store_run() calls: runs are visible to readers
+ * and survive a crash only after history_commit(). history_rollback() drops
+ * what was stored since history_begin().
+ */
+int history_begin(struct history *h, struct errmsg *e);
+int history_commit(struct history *h, struct errmsg *e);
+void history_rollback(struct history *h);
+
+/*
+ * Checks r (required fields, known results and states, compliance 0..100,
+ * caps) and stores it inside the open transaction. key identifies the run in
+ * its source, 64 hex digits (a SHA-256): a key stored before adds nothing.
+ * group: the group for the reports (NULL: r->org). source and source_line say
+ * where the run came from ("icinga-api:https://...", 0 when not a line).
+ * Returns 0 with *how; -1 with "refused: no host" style reasons in e when r is
+ * invalid (*refused set, the transaction still usable) or on a store error
+ * (*refused clear: roll back).
+ */
+int history_store_run(struct history *h, const struct history_run_in *r, const char *group,
+		      const char *source, size_t source_line, const char *key,
+		      enum history_stored *how, bool *refused, struct errmsg *e);
+
 /* ---- status: the runs and controls in force at a time ----------------------------- */
 
 /* The waiver of a WAIVED control, from the JSON the run carried. */
