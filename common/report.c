@@ -391,6 +391,25 @@ first_line(const struct report *r, const struct report_counts *k, enum state st,
 	sbuf_release(&raw);
 }
 
+/*
+ * A control's perfdata value (docs/output.md 2.3): the plugin states for what
+ * counts against compliance (0 passed, 1 failed at WARNING, 2 failed at
+ * CRITICAL, 3 not evaluated), negative for what does not (-1 waived, -2 not
+ * applicable), so the result can be read back from perfdata alone.
+ */
+static int
+perf_code(const struct control_result *cr)
+{
+	switch (cr->result) {
+	case RES_PASS: return 0;
+	case RES_FAIL: return cr->state == STATE_CRITICAL ? 2 : 1;
+	case RES_ERROR: return 3;
+	case RES_WAIVED: return -1;
+	case RES_NA: return -2;
+	}
+	return 3;
+}
+
 static void
 perfdata(const struct report *r, const struct report_counts *k, struct sbuf *out)
 {
@@ -408,8 +427,7 @@ perfdata(const struct report *r, const struct report_counts *k, struct sbuf *out
 		  k->passed, k->failed, k->critical, k->warning, k->error, k->waived, k->na);
 	if (r->perfdata_controls)
 		for (i = 0; i < r->n; i++)
-			sbuf_addf(out, " %s=%d", r->r[i].c->id,
-				  r->r[i].result == RES_PASS || r->r[i].result == RES_WAIVED);
+			sbuf_addf(out, " %s=%d", r->r[i].c->id, perf_code(&r->r[i]));
 }
 
 static const char *

@@ -242,7 +242,7 @@ test_output_cap(void **state)
 	sbuf_init(&out, 1 << 20);
 	assert_int_equal(report_format(&r, &out), 2);
 	assert_non_null(strstr(sbuf_str(&out), " more (see --output-format json)"));
-	assert_non_null(strstr(sbuf_str(&out), "controls_na=0 TST-001=0"));	/* perfdata whole */
+	assert_non_null(strstr(sbuf_str(&out), "controls_na=0 TST-001=2"));	/* perfdata whole */
 	/* the cap holds for everything but the first line's perfdata */
 	assert_true(out.len <= 2000 + strlen(strchr(sbuf_str(&out), '|')));
 	sbuf_release(&out);
