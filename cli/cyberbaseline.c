@@ -59,7 +59,7 @@ static const char usage_text[] =
 	"                                     else " DEFAULT_DB ")\n"
 	"  --groups=CSV                       ingest: \"host,group\" lines, the group of a run\n"
 	"                                     that names no org\n"
-	"  --batch=N                          ingest: runs per transaction (default 5000)\n"
+	"  --batch=N                          ingest: runs per transaction (default 20000)\n"
 	"  --at=TIME                          2026-11-29 (the end of that day, UTC) or\n"
 	"                                     2026-11-29T10:00:00Z (default: now)\n"
 	"  --from=DATE, --to=DATE             trend: the days, inclusive\n"

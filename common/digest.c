@@ -24,33 +24,43 @@ digest_failed(void)
 	_exit(3);
 }
 
+/*
+ * OpenSSL 3 looks the algorithm up again on every EVP_Digest() call, which
+ * costs more than hashing a short string. The history ingest hashes every
+ * line and every control value, so each thread keeps the fetched algorithm
+ * and a context (both live until the process ends).
+ */
+static void
+sha256(const void *data, size_t len, unsigned char md[DIGEST_LEN])
+{
+	static _Thread_local EVP_MD *alg;
+	static _Thread_local EVP_MD_CTX *ctx;
+	unsigned int mdlen = 0;
+
+	if (!alg && !(alg = EVP_MD_fetch(NULL, "SHA256", NULL)))
+		digest_failed();
+	if (!ctx && !(ctx = EVP_MD_CTX_new()))
+		digest_failed();
+	if (EVP_DigestInit_ex(ctx, alg, NULL) != 1 || EVP_DigestUpdate(ctx, data, len) != 1 ||
+	    EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != DIGEST_LEN)
+		digest_failed();
+}
+
 void
 digest_sha256(const void *data, size_t len, unsigned char md[DIGEST_LEN])
 {
-	unsigned char buf[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
-
-	if (!data)
-		data = "";
-	if (EVP_Digest(data, len, buf, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != DIGEST_LEN)
-		digest_failed();
-	for (i = 0; i < DIGEST_LEN; i++)
-		md[i] = buf[i];
+	sha256(data ? data : "", len, md);
 }
 
 void
 digest_sha256_hex(const void *data, size_t len, char hex[DIGEST_HEX_LEN + 1])
 {
 	static const char digits[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
+	unsigned char md[DIGEST_LEN];
+	unsigned int i;
 
-	if (!data)
-		data = "";
-	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
-	    mdlen != DIGEST_HEX_LEN / 2)
-		digest_failed();
-	for (i = 0; i < mdlen; i++) {
+	sha256(data ? data : "", len, md);
+	for (i = 0; i < DIGEST_LEN; i++) {
 		hex[2 * i] = digits[md[i] >> 4];
 		hex[2 * i + 1] = digits[md[i] & 0x0f];
 	}

@@ -36,7 +36,7 @@ struct errmsg;
 #define HISTORY_GROUPS_MAX_ENTRIES 100000
 #define HISTORY_GROUPS_MAX_FIELD 255
 /* The runs one transaction takes at most (history_set_batch). */
-#define HISTORY_BATCH_DEFAULT 5000
+#define HISTORY_BATCH_DEFAULT 20000
 #define HISTORY_BATCH_MAX 100000
 /* The most days `report trend` covers. */
 #define HISTORY_MAX_DAYS 3660

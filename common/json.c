@@ -536,8 +536,327 @@ convert(struct conv *cv, struct json_object *o, struct jv *v)
 	return -1;
 }
 
+
+/*
+ * ---- The quick path --------------------------------------------------------------
+ *
+ * One pass that builds the tree directly, for documents that are valid under
+ * every rule above: it gives up (-1, nothing kept) at the first thing that is
+ * not plainly valid, and json_parse() then takes the two-pass way, which
+ * finds and words the error. So the quick path decides nothing on its own: a
+ * document it accepts is one the two-pass way accepts with the same tree
+ * (tests/fuzz/fuzz_json.c holds it to that). It exists because evidence logs
+ * are read by the hundred thousand (cyberbaseline history ingest), and
+ * json-c's tree plus its conversion cost three times the time of this pass.
+ */
+struct quick {
+	const char *t;
+	size_t len, p;
+};
+
+static void
+quick_ws(struct quick *q)
+{
+	while (q->p < q->len && is_ws(q->t[q->p]))
+		q->p++;
+}
+
+/* Appends code point u as UTF-8. */
+static size_t
+put_utf8(char *o, unsigned long u)
+{
+	if (u < 0x80) {
+		o[0] = (char)u;
+		return 1;
+	}
+	if (u < 0x800) {
+		o[0] = (char)(0xc0 | (u >> 6));
+		o[1] = (char)(0x80 | (u & 0x3f));
+		return 2;
+	}
+	if (u < 0x10000) {
+		o[0] = (char)(0xe0 | (u >> 12));
+		o[1] = (char)(0x80 | ((u >> 6) & 0x3f));
+		o[2] = (char)(0x80 | (u & 0x3f));
+		return 3;
+	}
+	o[0] = (char)(0xf0 | (u >> 18));
+	o[1] = (char)(0x80 | ((u >> 12) & 0x3f));
+	o[2] = (char)(0x80 | ((u >> 6) & 0x3f));
+	o[3] = (char)(0x80 | (u & 0x3f));
+	return 4;
+}
+
+/* The string at t[p] == '"', decoded into a new NUL-terminated buffer; NULL to give up. */
+static char *
+quick_string(struct quick *q)
+{
+	const char *t = q->t;
+	size_t p = q->p + 1, end, n, o = 0;
+	bool plain = true;
+	char *out;
+
+	/* find the end and check the bytes once */
+	for (end = p; end < q->len; end++) {
+		unsigned char c = (unsigned char)t[end];
+
+		if (c == '"')
+			break;
+		if (c == '\\') {
+			plain = false;
+			end++;
+			continue;
+		}
+		if (c < 0x20)
+			return NULL;
+		if (c >= 0x80) {
+			if (!(n = utf8_seq((const unsigned char *)t + end, q->len - end)))
+				return NULL;
+			end += n - 1;
+		}
+	}
+	if (end >= q->len)
+		return NULL;
+	out = xmalloc(end - p + 1);
+	if (plain) {
+		memcpy(out, t + p, end - p);
+		out[end - p] = '\0';
+		q->p = end + 1;
+		return out;
+	}
+	while (p < end) {
+		long u, lo;
+
+		if (t[p] != '\\') {
+			out[o++] = t[p++];
+			continue;
+		}
+		switch (t[p + 1]) {
+		case '"': out[o++] = '"'; p += 2; continue;
+		case '\\': out[o++] = '\\'; p += 2; continue;
+		case '/': out[o++] = '/'; p += 2; continue;
+		case 'b': out[o++] = '\b'; p += 2; continue;
+		case 'f': out[o++] = '\f'; p += 2; continue;
+		case 'n': out[o++] = '\n'; p += 2; continue;
+		case 'r': out[o++] = '\r'; p += 2; continue;
+		case 't': out[o++] = '\t'; p += 2; continue;
+		case 'u': break;
+		default: goto fail;
+		}
+		if ((u = escape_u(t, end, p)) <= 0 || (u >= 0xdc00 && u <= 0xdfff))
+			goto fail;
+		if (u >= 0xd800 && u <= 0xdbff) {
+			lo = escape_u(t, end, p + 6);
+			if (lo < 0xdc00 || lo > 0xdfff)
+				goto fail;
+			u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+			p += 6;
+		}
+		p += 6;
+		/* an escape of 6 or 12 bytes never decodes to more than 4 */
+		o += put_utf8(out + o, (unsigned long)u);
+	}
+	out[o] = '\0';
+	q->p = end + 1;
+	return out;
+fail:
+	free(out);
+	return NULL;
+}
+
+static int
+quick_number(struct quick *q, struct jv *v)
+{
+	const char *t = q->t;
+	size_t p = q->p, start = p;
+	unsigned long long u = 0, limit = INT64_MAX;
+	bool integer = true, neg = false;
+	char tmp[64];
+
+	if (t[p] == '-') {
+		neg = true;
+		limit = (unsigned long long)INT64_MAX + 1;
+		p++;
+	}
+	if (p < q->len && t[p] == '0')
+		p++;
+	else if (p < q->len && is_digit(t[p]))
+		while (p < q->len && is_digit(t[p]))
+			p++;
+	else
+		return -1;
+	if (p < q->len && t[p] == '.') {
+		integer = false;
+		if (++p >= q->len || !is_digit(t[p]))
+			return -1;
+		while (p < q->len && is_digit(t[p]))
+			p++;
+	}
+	if (p < q->len && (t[p] == 'e' || t[p] == 'E')) {
+		integer = false;
+		if (++p < q->len && (t[p] == '+' || t[p] == '-'))
+			p++;
+		if (p >= q->len || !is_digit(t[p]))
+			return -1;
+		while (p < q->len && is_digit(t[p]))
+			p++;
+	}
+	if (p < q->len && (is_alnum(t[p]) || t[p] == '.'))
+		return -1;
+	if (integer) {
+		size_t i;
+
+		for (i = start + neg; i < p; i++) {
+			unsigned d = (unsigned)(t[i] - '0');
+
+			if (u > (limit - d) / 10)
+				return -1;
+			u = u * 10 + d;
+		}
+		v->type = JV_INT;
+		v->i = neg ? (long long)(0 - u) : (long long)u;
+		v->d = (double)v->i;
+	} else {
+		if (p - start >= sizeof(tmp))
+			return -1;	/* long forms: json-c's own reading decides */
+		memcpy(tmp, t + start, p - start);
+		tmp[p - start] = '\0';
+		v->type = JV_DOUBLE;
+		v->d = strtod(tmp, NULL);
+		if (!isfinite(v->d))
+			return -1;
+	}
+	q->p = p;
+	return 0;
+}
+
+static bool
+quick_word(struct quick *q, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (q->len - q->p < n || memcmp(q->t + q->p, w, n) != 0 ||
+	    (q->p + n < q->len && is_alnum(q->t[q->p + n])))
+		return false;
+	q->p += n;
+	return true;
+}
+
+/* Objects with more members than this take the two-pass way (duplicate check). */
+#define QUICK_MAX_MEMBERS 64
+
+/* A value at nesting `depth` (json-c's count); -1 to give up (v is jv_clear-safe). */
+static int
+quick_value(struct quick *q, struct jv *v, size_t depth)
+{
+	size_t alloc = 0, kalloc = 0, i, klen;
+	uint32_t khash[QUICK_MAX_MEMBERS], hk = 0;
+	char c;
+
+	if (depth > JSON_MAX_DEPTH || q->p >= q->len)
+		return -1;
+	c = q->t[q->p];
+	if (c == '"') {
+		v->type = JV_STRING;
+		return (v->s = quick_string(q)) ? 0 : -1;
+	}
+	if (c == '-' || is_digit(c))
+		return quick_number(q, v);
+	if (c == 't' || c == 'f') {
+		v->type = JV_BOOL;
+		v->b = c == 't';
+		return quick_word(q, c == 't' ? "true" : "false") ? 0 : -1;
+	}
+	if (c == 'n') {
+		v->type = JV_NULL;
+		return quick_word(q, "null") ? 0 : -1;
+	}
+	if (c != '[' && c != '{')
+		return -1;
+	v->type = c == '[' ? JV_ARRAY : JV_OBJECT;
+	q->p++;
+	quick_ws(q);
+	if (q->p < q->len && q->t[q->p] == (c == '[' ? ']' : '}')) {
+		q->p++;
+		return 0;
+	}
+	for (;;) {
+		char *key = NULL;
+
+		if (c == '{') {
+			if (q->p >= q->len || q->t[q->p] != '"' || !(key = quick_string(q)))
+				return -1;
+			/* a duplicate gives up: compare a cheap hash first, then the bytes */
+			klen = strlen(key);
+			hk = (uint32_t)klen;
+			for (i = 0; i < klen; i++)
+				hk = hk * 31 + (unsigned char)key[i];
+			for (i = 0; i < v->n && i < QUICK_MAX_MEMBERS; i++)
+				if (khash[i] == hk && strcmp(v->keys[i], key) == 0)
+					break;
+			if (i < v->n || v->n == QUICK_MAX_MEMBERS) {
+				free(key);
+				return -1;
+			}
+			quick_ws(q);
+			if (q->p >= q->len || q->t[q->p] != ':') {
+				free(key);
+				return -1;
+			}
+			q->p++;
+			quick_ws(q);
+		}
+		v->items = xgrow(v->items, v->n + 1, &alloc, sizeof(*v->items));
+		if (c == '{')
+			v->keys = xgrow(v->keys, v->n + 1, &kalloc, sizeof(*v->keys));
+		memset(&v->items[v->n], 0, sizeof(*v->items));
+		if (c == '{') {
+			v->keys[v->n] = key;
+			khash[v->n] = hk;
+		}
+		v->n++;
+		if (quick_value(q, &v->items[v->n - 1], depth + 1) == -1)
+			return -1;
+		quick_ws(q);
+		if (q->p >= q->len)
+			return -1;
+		if (q->t[q->p] == ',') {
+			q->p++;
+			quick_ws(q);
+			continue;
+		}
+		if (q->t[q->p] != (c == '[' ? ']' : '}'))
+			return -1;
+		q->p++;
+		return 0;
+	}
+}
+
 int
-json_parse(const char *text, size_t len, const char *what, struct jv **out, struct errmsg *e)
+json_parse_quick(const char *text, size_t len, struct jv **out)
+{
+	struct quick q = { text, len, 0 };
+	struct jv *v;
+
+	*out = NULL;
+	if (len > JSON_MAX_FILE || memchr(text, '\0', len))
+		return -1;
+	v = xcalloc(1, sizeof(*v));
+	quick_ws(&q);
+	if (quick_value(&q, v, 1) == -1)
+		goto fail;
+	quick_ws(&q);
+	if (q.p != len)
+		goto fail;
+	*out = v;
+	return 0;
+fail:
+	jv_free(v);
+	return -1;
+}
+
+int
+json_parse_reference(const char *text, size_t len, const char *what, struct jv **out, struct errmsg *e)
 {
 	struct json_tokener *tok;
 	struct json_object *jo;
@@ -605,6 +924,14 @@ out:
 }
 
 int
+json_parse(const char *text, size_t len, const char *what, struct jv **out, struct errmsg *e)
+{
+	if (json_parse_quick(text, len, out) == 0)
+		return 0;
+	return json_parse_reference(text, len, what, out, e);
+}
+
+int
 json_load_file(const char *path, const char *what, struct jv **out, char *sha256_hex,
 	       struct errmsg *e)
 {
@@ -665,7 +992,7 @@ jv_get(const struct jv *v, const char *key)
 	if (!v || v->type != JV_OBJECT)
 		return NULL;
 	for (i = 0; i < v->n; i++)
-		if (strcmp(v->keys[i], key) == 0)
+		if (v->keys[i][0] == key[0] && strcmp(v->keys[i], key) == 0)
 			return &v->items[i];
 	return NULL;
 }

@@ -41,6 +41,15 @@ struct jv {
 int json_parse(const char *text, size_t len, const char *what, struct jv **out,
 	       struct errmsg *e);
 /*
+ * The two ways json_parse() takes, for tests/fuzz/fuzz_json.c: the quick one
+ * (one pass, gives up with -1 on anything unusual, never says why) and the
+ * reference one (our lexer and json-c, which words every error). A document
+ * the quick way accepts must give the reference way's tree.
+ */
+int json_parse_quick(const char *text, size_t len, struct jv **out);
+int json_parse_reference(const char *text, size_t len, const char *what, struct jv **out,
+			 struct errmsg *e);
+/*
  * Reads and parses a file (size-capped, no symlink), and gives the SHA-256
  * of its bytes in hex (65 bytes with NUL). `what` is e.g. "baseline".
  */
