@@ -1806,6 +1806,8 @@ struct ingest {
 	const struct history_groups *groups;
 	const struct history_ingest_hooks *hooks;
 	struct history_ingest_stats *stats;
+	const struct history_line_reader *reader;	/* NULL: evidence */
+	const char *kind;	/* "evidence" or "perfdata", for messages */
 	struct position pos;
 	unsigned in_batch;
 	bool store_failed;	/* the batch in progress is damaged: roll it back */
@@ -1839,29 +1841,107 @@ commit(struct ingest *in, bool more, struct errmsg *e)
 	return more ? exec(in->h, "BEGIN IMMEDIATE", e) : 0;
 }
 
+static void
+hex_of(const unsigned char key[DIGEST_LEN], char hex[DIGEST_HEX_LEN + 1])
+{
+	size_t i;
+
+	for (i = 0; i < DIGEST_LEN; i++) {
+		hex[2 * i] = "0123456789abcdef"[key[i] >> 4];
+		hex[2 * i + 1] = "0123456789abcdef"[key[i] & 15];
+	}
+	hex[DIGEST_HEX_LEN] = '\0';
+}
+
+/* The line is done: move the position past it, commit when the batch is full. */
+static int
+advance(struct ingest *in, size_t len, const char hex[DIGEST_HEX_LEN + 1], struct errmsg *e)
+{
+	in->stats->lines++;
+	in->stats->bytes += len + 1;
+	in->pos.lines++;
+	in->pos.offset += len + 1;
+	memcpy(in->pos.prev, hex, DIGEST_HEX_LEN + 1);
+	if (++in->in_batch >= in->h->batch && commit(in, true, e) == -1) {
+		in->store_failed = true;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A line of another format (a perfdata file): the reader makes the run, the
+ * line's SHA-256 is its key. Lines that are not ours are skipped; a line the
+ * reader refuses is counted and named, and reading goes on (there is no
+ * chain to break).
+ */
+static int
+take_other_line(struct ingest *in, const char *text, size_t len, struct errmsg *e)
+{
+	unsigned char key[DIGEST_LEN];
+	char hex[DIGEST_HEX_LEN + 1];
+	struct history_run_in r;
+	enum history_stored how;
+	struct sbuf why;
+	struct errmsg pe;
+	size_t n = in->pos.lines + 1;
+	int got, rc = 0;
+
+	digest_sha256(text, len, key);
+	hex_of(key, hex);
+	memset(&r, 0, sizeof(r));
+	got = in->reader->parse(in->reader->ctx, text, len, &r, &pe);
+	if (got == 0) {
+		in->stats->skipped++;
+	} else if (got < 0) {
+		in->stats->refused++;
+		ingest_warn(in, "line %zu: run not stored: %s", n, pe.msg);
+	} else {
+		sbuf_init(&why, 1024);
+		if (check_run(&r, &why) == -1) {
+			in->stats->refused++;
+			ingest_warn(in, "line %zu: run not stored: %s", n, sbuf_str(&why));
+		} else {
+			rc = store_run(in->h, &r, r.org && r.org[0] ? r.org
+					       : history_groups_find(in->groups, r.host),
+				       in->path, n, key, &how, e);
+			in->store_failed = rc == -1;
+			if (rc == 0) {
+				in->stats->stored += how != HISTORY_STORED_DUPLICATE;
+				in->stats->late += how == HISTORY_STORED_LATE;
+				in->stats->duplicate += how == HISTORY_STORED_DUPLICATE;
+			}
+		}
+		sbuf_release(&why);
+	}
+	if (got != 0 && in->reader->release)
+		in->reader->release(in->reader->ctx, &r);
+	if (rc == -1)
+		return -1;
+	return advance(in, len, hex, e);
+}
+
 /* One complete line (without its newline): check, store, move the position. */
 static int
 take_line(struct ingest *in, const char *text, size_t len, struct errmsg *e)
 {
 	unsigned char key[DIGEST_LEN];
 	char hex[DIGEST_HEX_LEN + 1];
-	size_t n = in->pos.lines + 1, i;
+	size_t n = in->pos.lines + 1;
 	struct run_read rr;
 	struct sbuf why;
 	struct jv *doc;
 	enum history_stored how;
 	int rc = 0;
 
+	if (in->reader)
+		return take_other_line(in, text, len, e);
 	if (evidence_check_line(text, len, n, in->pos.prev, &doc, e) == -1) {
 		in->stats->bad_line = n;
 		return -1;
 	}
 	digest_sha256(text, len, key);
-	for (i = 0; i < DIGEST_LEN; i++) {
-		hex[2 * i] = "0123456789abcdef"[key[i] >> 4];
-		hex[2 * i + 1] = "0123456789abcdef"[key[i] & 15];
-	}
-	hex[DIGEST_HEX_LEN] = '\0';
+	hex_of(key, hex);
 	sbuf_init(&why, 1024);
 	if (read_run(jv_get(doc, "run"), &rr, &why) == -1 || check_run(&rr.r, &why) == -1) {
 		in->stats->refused++;
@@ -1882,16 +1962,7 @@ take_line(struct ingest *in, const char *text, size_t len, struct errmsg *e)
 	jv_free(doc);
 	if (rc == -1)
 		return -1;
-	in->stats->lines++;
-	in->stats->bytes += len + 1;
-	in->pos.lines = n;
-	in->pos.offset += len + 1;
-	memcpy(in->pos.prev, hex, sizeof(hex));
-	if (++in->in_batch >= in->h->batch && commit(in, true, e) == -1) {
-		in->store_failed = true;
-		return -1;
-	}
-	return 0;
+	return advance(in, len, hex, e);
 }
 
 /* Reads from in->pos to the end of the file; -1 on a bad line or a read error. */
@@ -1927,7 +1998,7 @@ read_lines(struct ingest *in, int fd, unsigned long long size, struct errmsg *e)
 		scan = have;
 		got = read_locked(fd, buf + have, cap - have, at);
 		if (got == -1) {
-			errmsg_set(e, "cannot read evidence '%s': %s", in->path,
+			errmsg_set(e, "cannot read %s '%s': %s", in->kind, in->path,
 				   errno == EWOULDBLOCK ? "locked by another process" : strerror(errno));
 			goto out;
 		}
@@ -1939,7 +2010,7 @@ read_lines(struct ingest *in, int fd, unsigned long long size, struct errmsg *e)
 		have += (size_t)got;
 		at += (unsigned long long)got;
 		if (at > EVIDENCE_MAX_FILE) {
-			errmsg_set(e, "evidence '%s': larger than %llu bytes", in->path,
+			errmsg_set(e, "%s '%s': larger than %llu bytes", in->kind, in->path,
 				   EVIDENCE_MAX_FILE);
 			goto out;
 		}
@@ -1957,7 +2028,16 @@ history_ingest_file(struct history *h, const char *path, const struct history_gr
 		    const struct history_ingest_hooks *hooks, struct history_ingest_stats *stats,
 		    struct errmsg *e)
 {
-	struct ingest in = { .h = h, .groups = groups, .hooks = hooks, .stats = stats };
+	return history_ingest_lines(h, path, NULL, groups, hooks, stats, e);
+}
+
+int
+history_ingest_lines(struct history *h, const char *path, const struct history_line_reader *rd,
+		     const struct history_groups *groups, const struct history_ingest_hooks *hooks,
+		     struct history_ingest_stats *stats, struct errmsg *e)
+{
+	struct ingest in = { .h = h, .groups = groups, .hooks = hooks, .stats = stats,
+			     .reader = rd, .kind = rd ? "perfdata" : "evidence" };
 	struct errmsg e2;
 	struct stat st;
 	char *canon = NULL;
@@ -1970,16 +2050,16 @@ history_ingest_file(struct history *h, const char *path, const struct history_gr
 	}
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd == -1) {
-		errmsg_set(e, "cannot read evidence '%s': %s", path,
+		errmsg_set(e, "cannot read %s '%s': %s", in.kind, path,
 			   errno == ELOOP ? "is a symbolic link" : strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		errmsg_set(e, "cannot read evidence '%s': not a regular file", path);
+		errmsg_set(e, "cannot read %s '%s': not a regular file", in.kind, path);
 		goto out;
 	}
 	if (!(canon = realpath(path, NULL))) {
-		errmsg_set(e, "cannot read evidence '%s': %s", path, strerror(errno));
+		errmsg_set(e, "cannot read %s '%s': %s", in.kind, path, strerror(errno));
 		goto out;
 	}
 	in.path = canon;

@@ -108,6 +108,7 @@ struct history_ingest_stats {
 	size_t duplicate;	/* runs the store already held (the same line) */
 	size_t late;		/* of the stored: older than the newest of their series */
 	size_t refused;		/* lines in the chain whose run could not be read */
+	size_t skipped;		/* perfdata: lines of other checks, not ours */
 	bool partial;		/* the file ends in a line without its newline, left for later */
 	bool restarted;		/* the file was replaced since the last ingest: read from the start */
 	size_t bad_line;	/* the line reading stopped at (broken chain, bad JSON), or 0 */
@@ -199,6 +200,30 @@ void history_rollback(struct history *h);
 int history_store_run(struct history *h, const struct history_run_in *r, const char *group,
 		      const char *source, size_t source_line, const char *key,
 		      enum history_stored *how, bool *refused, struct errmsg *e);
+
+/*
+ * A reader of lines that are not evidence (perfdata files). parse() fills r
+ * from one line (without its newline) and returns 1 to store it, 0 to skip a
+ * line that is not ours (another check's perfdata), -1 to refuse it with the
+ * reason in e. release() (may be NULL) frees what parse() kept for r; it is
+ * called after every parse() that returned 1 or -1.
+ */
+struct history_line_reader {
+	int (*parse)(void *ctx, const char *line, size_t len, struct history_run_in *r,
+		     struct errmsg *e);
+	void (*release)(void *ctx, struct history_run_in *r);
+	void *ctx;
+};
+
+/*
+ * history_ingest_file() for lines of another format: the same positions,
+ * batches, idempotence (the line's SHA-256 is the run's key) and partial
+ * last line, without a chain. rd NULL reads evidence.
+ */
+int history_ingest_lines(struct history *h, const char *path, const struct history_line_reader *rd,
+			 const struct history_groups *groups,
+			 const struct history_ingest_hooks *hooks,
+			 struct history_ingest_stats *stats, struct errmsg *e);
 
 /* ---- status: the runs and controls in force at a time ----------------------------- */
 

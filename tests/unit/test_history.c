@@ -1144,11 +1144,109 @@ test_many_groups(void **state)
 	free(path);
 }
 
+
+/* ---- lines of another format (history_ingest_lines) ------------------------------ */
+
+/* "MIN A=PASS B=FAIL": a run of web-01/host; "#..." is not ours; "bad" is refused. */
+struct toy {
+	struct history_control_in ctl[4];
+	char *text;
+};
+
+static int
+toy_parse(void *ctx, const char *line, size_t len, struct history_run_in *r, struct errmsg *e)
+{
+	struct toy *t = ctx;
+	char *save = NULL, *tok;
+	size_t n = 0;
+
+	if (len && line[0] == '#')
+		return 0;
+	t->text = xstrndup(line, len);
+	if (strcmp(t->text, "bad") == 0) {
+		errmsg_set(e, "not a toy line");
+		return -1;
+	}
+	r->host = "web-01";
+	r->family = "host";
+	r->state = "OK";
+	tok = strtok_r(t->text, " ", &save);
+	r->time = BASE + 60 * atoll(tok);
+	while ((tok = strtok_r(NULL, " ", &save)) && n < 4) {
+		char *eq = strchr(tok, '=');
+
+		*eq = '\0';
+		memset(&t->ctl[n], 0, sizeof(t->ctl[n]));
+		t->ctl[n].id = tok;
+		t->ctl[n].result = eq + 1;
+		n++;
+	}
+	r->controls = t->ctl;
+	r->ncontrols = n;
+	return 1;
+}
+
+static void
+toy_release(void *ctx, struct history_run_in *r)
+{
+	struct toy *t = ctx;
+
+	(void)r;
+	free(t->text);
+	t->text = NULL;
+}
+
+static void
+test_other_lines(void **state)
+{
+	char *dbpath = xasprintf("%s/lines.db", dir), *path = xasprintf("%s/toy.txt", dir), *got;
+	static const char text[] = "0 A=PASS B=FAIL\n# another check\nbad\n10 A=PASS B=PASS\n"
+				   "20 A=FAIL\n30 A=FAIL B=PASS\n40 A=PA";
+	struct toy toy = { 0 };
+	struct history_line_reader rd = { toy_parse, toy_release, &toy };
+	struct history_ingest_stats st;
+	struct history *h;
+	struct errmsg e;
+	FILE *f;
+
+	(void)state;
+	unlink(dbpath);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(text, f);
+	fclose(f);
+	if (history_open(&h, dbpath, HISTORY_WRITE, &e) == -1)
+		fail_msg("%s", e.msg);
+	assert_int_equal(history_ingest_lines(h, path, &rd, NULL, NULL, &st, &e), 0);
+	assert_int_equal(st.lines, 6);
+	assert_int_equal(st.stored, 4);
+	assert_int_equal(st.skipped, 1);
+	assert_int_equal(st.refused, 1);
+	assert_true(st.partial);
+	/* again: nothing new; the partial line is still waiting */
+	assert_int_equal(history_ingest_lines(h, path, &rd, NULL, NULL, &st, &e), 0);
+	assert_int_equal(st.lines, 0);
+	assert_int_equal(st.stored, 0);
+	assert_true(st.partial);
+	/* the line completes */
+	assert_non_null(f = fopen(path, "a"));
+	fputs("SS B=PASS\n", f);
+	fclose(f);
+	assert_int_equal(history_ingest_lines(h, path, &rd, NULL, NULL, &st, &e), 0);
+	assert_int_equal(st.stored, 1);
+	history_close(h);
+	got = intervals_of(dbpath, "web-01");
+	assert_string_equal(got, "A:PASS@0-10 A:FAIL@20-30 A:PASS@40 B:FAIL@0 B:PASS@10-40");
+	free(got);
+	free(dbpath);
+	free(path);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_intervals),
+		cmocka_unit_test(test_other_lines),
 		cmocka_unit_test(test_every_order),
 		cmocka_unit_test(test_idempotent),
 		cmocka_unit_test(test_broken_chain),
