@@ -494,6 +494,7 @@ cmd_history(int argc, char **argv)
 		return 1;
 	}
 	history_set_batch(h, (unsigned)o.batch);
+	history_hold(h);	/* small logs share transactions: history_flush() below */
 	hooks.warn = ingest_warn;
 	hooks.progress = isatty(STDERR_FILENO) ? progress_show : NULL;
 	hooks.ctx = &prog;
@@ -506,6 +507,10 @@ cmd_history(int argc, char **argv)
 			rc = 1;
 			if (!st.bad_line) {	/* the file could not be read, or the store failed */
 				fprintf(stderr, "cyberbaseline: %s\n", e.msg);
+				if (st.rolled_back && i > first)
+					fprintf(stderr, "cyberbaseline: runs of the files above since "
+							"the last commit were not kept either; ingest "
+							"them again\n");
 				if (!st.lines)
 					continue;
 			} else {
@@ -524,6 +529,11 @@ cmd_history(int argc, char **argv)
 		else if (st.partial)
 			printf("; the last line is incomplete, left for the next ingest");
 		putchar('\n');
+	}
+	if (history_flush(h, &e) == -1) {
+		fprintf(stderr, "cyberbaseline: %s: the runs since the last commit were not kept; "
+				"ingest again\n", e.msg);
+		rc = 1;
 	}
 	history_close(h);
 	history_groups_release(&groups);

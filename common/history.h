@@ -112,6 +112,7 @@ struct history_ingest_stats {
 	bool partial;		/* the file ends in a line without its newline, left for later */
 	bool restarted;		/* the file was replaced since the last ingest: read from the start */
 	size_t bad_line;	/* the line reading stopped at (broken chain, bad JSON), or 0 */
+	bool rolled_back;	/* a store error: everything since the last commit was dropped */
 	unsigned long long bytes; /* bytes consumed by this call */
 };
 
@@ -186,6 +187,17 @@ enum history_stored {
 int history_begin(struct history *h, struct errmsg *e);
 int history_commit(struct history *h, struct errmsg *e);
 void history_rollback(struct history *h);
+
+/*
+ * Lets history_ingest_file() calls share transactions: a file's runs and its
+ * position are committed with those of the next files once a batch is full,
+ * and history_flush() commits the rest (history_close() without it keeps
+ * nothing of the open transaction). Many small logs ingest much faster so;
+ * what is committed and each file's position still agree at every moment. A
+ * store error rolls back to the last commit, earlier files' runs included.
+ */
+void history_hold(struct history *h);
+int history_flush(struct history *h, struct errmsg *e);
 
 /*
  * Checks r (required fields, known results and states, compliance 0..100,
