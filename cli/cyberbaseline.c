@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -421,6 +422,9 @@ struct progress {
 	const char *file;
 	struct timespec start, last;
 	bool shown;
+	int index, nfiles;		/* the file being read, of how many */
+	unsigned long long before;	/* the sizes of the files read before it */
+	unsigned long long size, all;	/* its size, and that of all files */
 };
 
 static double
@@ -436,13 +440,22 @@ progress_show(void *ctx, unsigned long long done, unsigned long long total)
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (seconds_between(&p->start, &now) < 1.0 || (p->shown && seconds_between(&p->last, &now) < 0.2))
+	if (seconds_between(&p->start, &now) < 1.0 || seconds_between(&p->last, &now) < 0.2)
 		return;
 	p->last = now;
 	p->shown = true;
-	fprintf(stderr, "\r\033[Kingesting %s: %3.0f%% (%.1f of %.1f MB)", p->file,
-		total ? 100.0 * (double)done / (double)total : 100.0, (double)done / 1e6,
-		(double)total / 1e6);
+	if (p->nfiles > 1) {	/* the whole ingest: bytes of all files, where this one is */
+		unsigned long long at = p->before + (p->size > total - done ? p->size - (total - done)
+									  : 0);
+
+		fprintf(stderr, "\r\033[Kingesting: %3.0f%% (%.1f of %.1f MB), file %d of %d",
+			p->all ? 100.0 * (double)at / (double)p->all : 100.0, (double)at / 1e6,
+			(double)p->all / 1e6, p->index + 1, p->nfiles);
+	} else {
+		fprintf(stderr, "\r\033[Kingesting %s: %3.0f%% (%.1f of %.1f MB)", p->file,
+			total ? 100.0 * (double)done / (double)total : 100.0, (double)done / 1e6,
+			(double)total / 1e6);
+	}
 	fflush(stderr);
 }
 
@@ -498,10 +511,23 @@ cmd_history(int argc, char **argv)
 	hooks.warn = ingest_warn;
 	hooks.progress = isatty(STDERR_FILENO) ? progress_show : NULL;
 	hooks.ctx = &prog;
+	memset(&prog, 0, sizeof(prog));
+	prog.nfiles = argc - first;
+	for (i = first; hooks.progress && i < argc; i++) {
+		struct stat sb;
+
+		if (stat(argv[i], &sb) == 0)
+			prog.all += (unsigned long long)sb.st_size;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &prog.start);
 	for (i = first; i < argc; i++) {
-		memset(&prog, 0, sizeof(prog));
+		struct stat sb;
+
 		prog.file = argv[i];
-		clock_gettime(CLOCK_MONOTONIC, &prog.start);
+		prog.index = i - first;
+		prog.size = hooks.progress && stat(argv[i], &sb) == 0 ? (unsigned long long)sb.st_size : 0;
+		if (prog.nfiles == 1)
+			clock_gettime(CLOCK_MONOTONIC, &prog.start);
 		if (history_ingest_file(h, argv[i], o.groups ? &groups : NULL, &hooks, &st, &e) == -1) {
 			progress_end(&prog);
 			rc = 1;
@@ -511,13 +537,16 @@ cmd_history(int argc, char **argv)
 					fprintf(stderr, "cyberbaseline: runs of the files above since "
 							"the last commit were not kept either; ingest "
 							"them again\n");
-				if (!st.lines)
+				if (!st.lines) {
+					prog.before += prog.size;
 					continue;
+				}
 			} else {
 				fprintf(stderr, "%s: %s\n", argv[i], e.msg);
 			}
 		}
 		progress_end(&prog);
+		prog.before += prog.size;
 		rc |= st.refused > 0;
 		printf("%s: %zu line%s read, %zu run%s stored", argv[i], st.lines,
 		       st.lines == 1 ? "" : "s", st.stored, st.stored == 1 ? "" : "s");
@@ -634,6 +663,26 @@ report_benchmark(struct history *h, const struct hopts *o)
 	return write_report(&sb);
 }
 
+/* A report's progress on stderr, when stderr is a terminal (history_set_progress). */
+struct report_progress {
+	const char *name;
+	bool shown;
+};
+
+static void
+report_progress(void *ctx, double seconds, size_t done, size_t total)
+{
+	struct report_progress *p = ctx;
+
+	p->shown = true;
+	if (total)
+		fprintf(stderr, "\r\033[Kreport %s: %3.0f%% (%.0f s)", p->name,
+			100.0 * (double)done / (double)total, seconds);
+	else
+		fprintf(stderr, "\r\033[Kreport %s: reading the store (%.0f s)", p->name, seconds);
+	fflush(stderr);
+}
+
 static int
 cmd_report(int argc, char **argv)
 {
@@ -649,6 +698,7 @@ cmd_report(int argc, char **argv)
 		{ "trend", trend_opts, report_trend },
 		{ "benchmark", bench_opts, report_benchmark },
 	};
+	struct report_progress prog = { 0 };
 	struct history *h;
 	struct hopts o;
 	struct errmsg e;
@@ -669,7 +719,12 @@ cmd_report(int argc, char **argv)
 		fprintf(stderr, "cyberbaseline: %s\n", e.msg);
 		return 1;
 	}
+	prog.name = reports[i].name;
+	if (isatty(STDERR_FILENO))
+		history_set_progress(h, report_progress, &prog);
 	rc = reports[i].run(h, &o);
+	if (prog.shown)
+		fputs("\r\033[K", stderr);
 	history_close(h);
 	return rc;
 }

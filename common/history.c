@@ -5,7 +5,8 @@
  *
  *   series     one row per (host, family), with the newest run time stored
  *   runs       one row per evidence line: the run's identity and verdict,
- *              source_key = SHA-256 of the line (UNIQUE: a line is stored once)
+ *              source_key = SHA-256 of the line (UNIQUE with the series and time:
+ *              a line is stored once)
  *   intervals  per (series, control): the stretches of runs with one value,
  *              [from_time, to_time], disjoint and ordered; vhash identifies
  *              the value
@@ -81,9 +82,15 @@ static const char schema_sql[] =
 	"  context INTEGER NOT NULL REFERENCES contexts(id),\n"
 	"  error TEXT,\n"
 	"  source_line INTEGER NOT NULL,\n"
-	"  source_key BLOB NOT NULL UNIQUE\n"
+	"  source_key BLOB NOT NULL\n"
 	");\n"
-	"CREATE INDEX IF NOT EXISTS runs_series_time ON runs (series, time);\n"
+	/*
+	 * A run is stored once: the same line has the same series and time, so
+	 * the key is unique within them. Keyed so, the index grows at the end of
+	 * each series instead of at random places (a global UNIQUE on a hash
+	 * would touch a random page of an ever larger index per run).
+	 */
+	"CREATE UNIQUE INDEX IF NOT EXISTS runs_series_time ON runs (series, time, source_key);\n"
 	"CREATE INDEX IF NOT EXISTS runs_evaluated ON runs (series, time) WHERE ncontrols > 0;\n"
 	"CREATE TABLE IF NOT EXISTS intervals (\n"
 	"  id INTEGER PRIMARY KEY,\n"
@@ -242,6 +249,11 @@ struct history {
 	size_t *dirty;		/* tips whose `to` waits for tips_flush */
 	size_t ndirty, dirty_alloc;
 	struct sbuf scratch;
+	/* history_set_progress(): the hook, where the report is, when it began */
+	void (*progress)(void *ctx, double seconds, size_t done, size_t total);
+	void *progress_ctx;
+	size_t done, total;
+	struct timespec started, shown;
 	bool in_txn;		/* a write transaction is open */
 	bool hold;		/* history_hold(): files share transactions */
 	unsigned pending;	/* lines taken since the last commit */
@@ -513,6 +525,56 @@ history_rollback(struct history *h)
 	h->in_txn = false;
 	h->pending = 0;
 	caches_clear(h);
+}
+
+/* ---- progress of a long report ------------------------------------------------------ */
+
+static double
+since(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/* Tells the hook where the report is: after its first second, at most ten times a second. */
+static void
+tick(struct history *h)
+{
+	struct timespec now;
+
+	if (!h->progress)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (since(&h->started, &now) < 1.0 || since(&h->shown, &now) < 0.1)
+		return;
+	h->shown = now;
+	h->progress(h->progress_ctx, since(&h->started, &now), h->done, h->total);
+}
+
+/* SQLite's progress handler: long queries tick too. */
+static int
+query_tick(void *ctx)
+{
+	tick(ctx);
+	return 0;
+}
+
+static void
+progress_start(struct history *h, size_t total)
+{
+	h->done = 0;
+	h->total = total;
+	clock_gettime(CLOCK_MONOTONIC, &h->started);
+	h->shown.tv_sec = 0;
+	h->shown.tv_nsec = 0;
+}
+
+void
+history_set_progress(struct history *h,
+		     void (*fn)(void *ctx, double seconds, size_t done, size_t total), void *ctx)
+{
+	h->progress = fn;
+	h->progress_ctx = ctx;
+	sqlite3_progress_handler(h->db, fn ? 100000 : 0, fn ? query_tick : NULL, h);
 }
 
 void
@@ -2412,9 +2474,13 @@ history_status(struct history *h, long long at, const char *host, const char *gr
 
 	memset(out, 0, sizeof(*out));
 	out->at = at;
+	progress_start(h, 0);
 	if (inforce_collect(h, at, host, &v, &n, e) == -1)
 		return -1;
+	h->total = n;
 	for (i = 0; i < n; i++) {
+		h->done = i;
+		tick(h);
 		if (!group_matches(group, v[i].hostgroup))
 			continue;
 		out->runs = xgrow(out->runs, out->n + 1, &alloc, sizeof(*out->runs));
@@ -2494,8 +2560,12 @@ history_trend(struct history *h, long from_day, long to_day, const char *group,
 		return -1;
 	}
 	out->days = xcalloc((size_t)(to_day - from_day + 1), sizeof(*out->days));
+	progress_start(h, (size_t)(to_day - from_day + 1));
 	for (d = from_day; d <= to_day; d++) {
 		struct history_day *day = &out->days[out->n];
+
+		h->done = out->n;
+		tick(h);
 
 		day->end = (long long)d * 86400 + 86399;
 		history_format_time(day->end, tbuf);
@@ -2644,8 +2714,10 @@ history_benchmark(struct history *h, long long at, bool anonymise, struct histor
 
 	memset(out, 0, sizeof(*out));
 	out->at = at;
+	progress_start(h, 0);
 	if (inforce_collect(h, at, NULL, &v, &n, e) == -1)
 		return -1;
+	h->total = n;
 	if (sqlite3_prepare_v2(h->db, fail_sql, -1, &q, NULL) != SQLITE_OK) {
 		db_error(h, e, "failing controls");
 		goto out;
@@ -2657,6 +2729,8 @@ history_benchmark(struct history *h, long long at, bool anonymise, struct histor
 		hsum = 0;
 		m = 0;
 		host_crit = false;
+		h->done = i;
+		tick(h);
 		for (j = i; j < n && strcmp(v[j].host, v[i].host) == 0; j++) {
 			if (v[j].compliance >= 0) {
 				hsum += v[j].compliance;

@@ -237,6 +237,17 @@ int history_ingest_lines(struct history *h, const char *path, const struct histo
 			 const struct history_ingest_hooks *hooks,
 			 struct history_ingest_stats *stats, struct errmsg *e);
 
+/* ---- progress ------------------------------------------------------------------------ */
+
+/*
+ * A hook the reports call while they work, once they have taken a second, at
+ * most ten times a second: the seconds so far, and how far they are (done of
+ * total; total 0 while that is not known yet). NULL removes it.
+ */
+void history_set_progress(struct history *h,
+			  void (*fn)(void *ctx, double seconds, size_t done, size_t total),
+			  void *ctx);
+
 /* ---- status: the runs and controls in force at a time ----------------------------- */
 
 /* The waiver of a WAIVED control, from the JSON the run carried. */
