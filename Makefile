@@ -167,6 +167,7 @@ install: all man
 	install -m 0755 $(CHECKS) $(DESTDIR)$(PLUGINDIR)/
 	install -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/
 	install -m 0644 baselines/*.json $(DESTDIR)$(DATADIR)/baselines/
+	install -m 0755 dist/history-ingest $(DESTDIR)$(DATADIR)/
 	install -d $(DESTDIR)$(PREFIX)/share/icinga2/include/plugins-contrib.d $(DESTDIR)/etc/nagios-plugins/config
 	install -m 0644 dist/icinga2/cyberbaseline.conf $(DESTDIR)$(PREFIX)/share/icinga2/include/plugins-contrib.d/
 	install -m 0644 dist/nagios/cyberbaseline.cfg $(DESTDIR)/etc/nagios-plugins/config/

@@ -99,6 +99,10 @@ docs=(/usr/share/doc/cyberbaseline/README.md /usr/share/doc/cyberbaseline/copyri
 for f in docs/*.md docs/checks/*.md; do docs+=("/usr/share/doc/cyberbaseline/$f"); done
 for f in dist/icinga2/examples/*.conf; do docs+=("/usr/share/doc/cyberbaseline/examples/icinga2/${f##*/}"); done
 has_all "README.md, docs/, docs/checks/, the NRPE and Icinga 2 examples, copyright and changelog" "${docs[@]}"
+has_all "the history timer, its service and its script" \
+	/lib/systemd/system/cyberbaseline-history.timer \
+	/lib/systemd/system/cyberbaseline-history.service \
+	/usr/share/cyberbaseline/history-ingest
 if grep -E '^/usr/local|/build/|/tmp/' "$T/paths" >"$T/stray"; then
 	not_ok "no path under /usr/local, build/ or /tmp"
 	diag <"$T/stray"
@@ -120,6 +124,8 @@ assert "postinst creates /var/lib/cyberbaseline for the nagios user" \
 	grep -q 'install -d -m 750 -o nagios -g nagios /var/lib/cyberbaseline' "$T/postinst"
 assert "postrm's purge keeps /var/lib/cyberbaseline when evidence is in it" \
 	grep -q 'rmdir --ignore-fail-on-non-empty /var/lib/cyberbaseline' "$T/postrm"
+assert "postinst enables and starts the history timer" \
+	grep -q 'cyberbaseline-history.timer' "$T/postinst"
 
 if command -v lintian >/dev/null; then
 	# the tags found, less the overridden; lintian warns about running as root on stderr
@@ -181,6 +187,43 @@ else
 	diag <"$T/host.err"
 fi
 assert "check_baseline_host writes nothing to stderr" test ! -s "$T/host.err"
+
+# the timer's script, as the service runs it, on a real evidence log and its rotated copy
+E=$T/evidence
+mkdir -p "$E"
+for f in evidence-host.jsonl.1 evidence-host.jsonl; do
+	"$PLUGINS/check_baseline_host" -B "$BASELINE" --root / --evidence "$E/$f" >/dev/null 2>&1
+done
+PATH=$R/usr/bin:$PATH CYBERBASELINE_EVIDENCE="$E/evidence*.jsonl $E/none*.jsonl" \
+	CYBERBASELINE_DB=$E/history.db "$R/usr/share/cyberbaseline/history-ingest" >"$T/hi.out" 2>&1
+rc=$?
+if [ "$rc" -eq 0 ] && [ "$(sed -n 1p "$T/hi.out")" = "$E/evidence-host.jsonl.1: 1 line read, 1 run stored, 0 already stored, 0 refused" ] &&
+	[ "$(sed -n 2p "$T/hi.out")" = "$E/evidence-host.jsonl: 1 line read, 1 run stored, 0 already stored, 0 refused" ]; then
+	ok "history-ingest reads a rotated log before its current one into CYBERBASELINE_DB"
+else
+	not_ok "history-ingest reads a rotated log before its current one into CYBERBASELINE_DB (exit $rc)"
+	diag <"$T/hi.out"
+fi
+PATH=$R/usr/bin:$PATH CYBERBASELINE_EVIDENCE="$E/none*.jsonl" CYBERBASELINE_DB=$E/history.db \
+	"$R/usr/share/cyberbaseline/history-ingest" >"$T/hi2.out" 2>&1
+rc=$?
+assert "history-ingest exits 0 quietly when no log exists yet (exit $rc)" \
+	test "$rc" -eq 0 -a ! -s "$T/hi2.out"
+if command -v systemd-analyze >/dev/null; then
+	# verify the units against the unpacked tree (the man page is not installed here: not asked)
+	mkdir -p "$T/units"
+	sed "s|/usr/share/cyberbaseline/history-ingest|$R/usr/share/cyberbaseline/history-ingest|; /^Documentation=/d" \
+		"$R/lib/systemd/system/cyberbaseline-history.service" >"$T/units/cyberbaseline-history.service"
+	sed '/^Documentation=/d' "$R/lib/systemd/system/cyberbaseline-history.timer" \
+		>"$T/units/cyberbaseline-history.timer"
+	if systemd-analyze verify "$T/units/cyberbaseline-history.timer" \
+		"$T/units/cyberbaseline-history.service" >"$T/verify" 2>&1 && ! grep -q . "$T/verify"; then
+		ok "systemd-analyze verify accepts the history timer and service"
+	else
+		not_ok "systemd-analyze verify accepts the history timer and service"
+		diag <"$T/verify"
+	fi
+fi
 
 miss=()
 for p in "${man[@]}"; do
