@@ -1135,9 +1135,9 @@ status_html(const struct history_status *s, struct sbuf *out)
 static void
 html_trend_chart(const struct history_trend *t, struct sbuf *out)
 {
-	const double W = 760, H = 280, left = 48, right = 20, top = 14, bottom = 36;
+	const double W = 760, H = 280, left = 48, right = 40, top = 14, bottom = 36;
 	const double pw = W - left - right, ph = H - top - bottom;
-	size_t i, j, nlab, with = 0, lo = 0, hi = 0;
+	size_t i, step, with = 0, lo = 0, hi = 0;
 	bool dots = t->n <= 93, open = false;
 	struct sbuf label;
 	double x, y;
@@ -1171,16 +1171,13 @@ html_trend_chart(const struct history_trend *t, struct sbuf *out)
 			  left, y, left + pw, y, HTML_GRID, v ? " stroke-dasharray=\"3 3\"" : "",
 			  left - 6, y + 4, v);
 	}
-	/* at most 7 dates under the axis, the first and the last among them */
-	nlab = t->n < 7 ? t->n : 7;
-	for (j = 0; j < nlab; j++) {
-		i = nlab == 1 ? 0 : (j * (t->n - 1) + (nlab - 1) / 2) / (nlab - 1);
+	/* at most 7 dates under the axis, the first among them, evenly spaced by whole days */
+	step = t->n > 7 ? (t->n - 1 + 5) / 6 : 1;
+	for (i = 0; i < t->n; i += step) {
 		x = t->n > 1 ? left + pw * (double)i / (double)(t->n - 1) : left + pw / 2;
 		sbuf_addf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#666\"/>"
-			       "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">%s</text>\n",
-			  x, top + ph, x, top + ph + 4, x, top + ph + 18,
-			  nlab > 1 && j == 0 ? "start" : nlab > 1 && j == nlab - 1 ? "end" : "middle",
-			  t->days[i].date);
+			       "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
+			  x, top + ph, x, top + ph + 4, x, top + ph + 18, t->days[i].date);
 	}
 	for (i = 0; i < t->n; i++) {
 		if (!t->days[i].hosts) {

@@ -483,6 +483,8 @@ test_html_trend(void **state)
 	assert_non_null(strstr(sb.buf, "data-date=\"2026-11-02\" data-key=\"compliance\">87.5</td>"));
 	assert_non_null(strstr(sb.buf, "data-date=\"2026-11-03\" data-key=\"hosts\">12</td>"));
 	assert_non_null(strstr(sb.buf, "data-date=\"2026-11-03\" data-key=\"compliance\">100.0</td>"));
+	/* a date under the axis for each of three days */
+	assert_int_equal(count(sb.buf, "text-anchor=\"middle\">2026-11-0"), 3);
 	/* gridlines at 0, 25, 50, 75 and 100 % */
 	for (i = 0; i <= 100; i += 25) {
 		char label[32];
