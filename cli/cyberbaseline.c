@@ -66,7 +66,8 @@ static const char usage_text[] =
 	"  --from=DATE, --to=DATE             trend: the days, inclusive\n"
 	"  --host=HOST, --group=GROUP         status, trend: only this host or group\n"
 	"  --anonymise                        benchmark: \"Group A\", \"Group B\" ... for names\n"
-	"  --format=text|csv|json             the report's format (default: text)\n"
+	"  --format=text|csv|json|html        the report's format (default: text); html is\n"
+	"                                     one page with charts that opens offline\n"
 	"\n"
 	"-B FILE defaults to " DEFAULT_BASELINE ".\n"
 	"Tailoring and waiver files are validated against -B (the baseline they extend).\n";

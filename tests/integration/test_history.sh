@@ -394,8 +394,8 @@ assert "kill -9: the store ends as one clean ingest's" cmp -s "$T/ref.dump" "$T/
 
 cli u1 report trend --db "$TDB"
 assert "trend without --from/--to: exit 2" [ "$RC" -eq 2 ]
-cli u2 report status --db "$TDB" --format html
-assert "--format html: exit 2, not yet" exits 2 "format 'html' is not available yet"
+cli u2 report status --db "$TDB" --format xml
+assert "--format xml: exit 2, an unknown format" exits 2 "unknown format 'xml' (text, csv, json, html)"
 cli u3 report status --db "$TDB" --from 2026-11-01
 assert "an option of another report: exit 2" exits 2 "option '--from' does not apply"
 cli u4 report status --db "$TDB" --at 2026-13-01

@@ -1,7 +1,8 @@
 /*
  * The history reports written out: the exact text tables, CSV quoting and the
- * formula guard, JSON that parses back, terminal-safe text, and the format
- * names (html has a place but no writers yet).
+ * formula guard, JSON that parses back, terminal-safe text, the format names,
+ * and HTML: escaped hostile strings, no script and no URL, the data-key
+ * markers with the JSON's numbers, gaps in the trend line, anonymity.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -32,9 +33,10 @@ static const struct fmt_row {
 	{ "text", 0, HISTFMT_TEXT, NULL },
 	{ "csv", 0, HISTFMT_CSV, NULL },
 	{ "json", 0, HISTFMT_JSON, NULL },
-	{ "html", -1, 0, "format 'html' is not available yet (text, csv, json)" },
-	{ "TEXT", -1, 0, "unknown format 'TEXT' (text, csv, json)" },
-	{ "", -1, 0, "unknown format '' (text, csv, json)" },
+	{ "html", 0, HISTFMT_HTML, NULL },
+	{ "TEXT", -1, 0, "unknown format 'TEXT' (text, csv, json, html)" },
+	{ "xml", -1, 0, "unknown format 'xml' (text, csv, json, html)" },
+	{ "", -1, 0, "unknown format '' (text, csv, json, html)" },
 };
 
 static void
@@ -273,6 +275,309 @@ test_bench(void **state)
 	sbuf_release(&sb);
 }
 
+/* ---- HTML ------------------------------------------------------------------------ */
+
+/* Occurrences of needle in s. */
+static size_t
+count(const char *s, const char *needle)
+{
+	size_t n = 0;
+
+	for (; (s = strstr(s, needle)) != NULL; s += strlen(needle))
+		n++;
+	return n;
+}
+
+/*
+ * What every HTML document must be: one HTML5 document with its charset, a
+ * title and inline CSS; no script, no URL (the only "http" is the CSP's
+ * http-equiv), no element that loads; each element opened is closed.
+ */
+static void
+assert_html_document(const char *doc)
+{
+	static const char *const tags[] = {
+		"html", "head", "title", "style", "body", "main", "section", "table", "thead", "tbody",
+		"tr", "td", "th", "caption", "svg", "figure", "figcaption", "footer", "ul", "li",
+		"p", "h1", "h2", "g", "span", "tspan", "text",
+	};
+	static const char *const banned[] = {
+		"<script", "<SCRIPT", "javascript:", "url(", "@import", "<link", "<img", "<iframe",
+		"<object", "<embed", "<a ", " src=", " href=", "xlink:", "://",
+	};
+	static const char head[] = "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+	char open1[32], open2[32], close[32];
+	size_t i;
+
+	assert_memory_equal(doc, head, sizeof(head) - 1);
+	assert_non_null(strstr(doc, "<meta http-equiv=\"Content-Security-Policy\" "
+				    "content=\"default-src 'none'; style-src 'unsafe-inline'\">"));
+	assert_int_equal(count(doc, "http"), 1);
+	for (i = 0; i < NELEM(banned); i++)
+		if (strstr(doc, banned[i]))
+			fail_msg("the document has '%s'", banned[i]);
+	for (i = 0; i < NELEM(tags); i++) {
+		snprintf(open1, sizeof(open1), "<%s>", tags[i]);
+		snprintf(open2, sizeof(open2), "<%s ", tags[i]);
+		snprintf(close, sizeof(close), "</%s>", tags[i]);
+		if (count(doc, open1) + count(doc, open2) != count(doc, close))
+			fail_msg("<%s>: %zu opened, %zu closed", tags[i], count(doc, open1) + count(doc, open2),
+				 count(doc, close));
+	}
+	assert_non_null(strstr(doc, "<svg role=\"img\" aria-label=\""));
+	assert_non_null(strstr(doc, "<footer><p>cyberbaseline report, "));
+	assert_int_equal(strcmp(doc + strlen(doc) - 16, "</body>\n</html>\n"), 0);
+}
+
+/* A hostile string (a peer's banner) and what the page must show in its place. */
+static const struct esc_row {
+	const char *in;
+	const char *out;
+} esc_rows[] = {
+	{ "<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;" },
+	{ "a & b &amp;", "a &amp; b &amp;amp;" },
+	{ "\"dq\" 'sq' `bq`", "&quot;dq&quot; &#39;sq&#39; `bq`" },
+	{ "tab\there\x1b[31m bell\x07", "tab here [31m bell " },
+	{ "nel\xc2\x85" "csi\xc2\x9b" "del\x7f!", "nel csi del !" },
+	{ "</td></tr></table><h1 onclick=x>", "&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;h1 onclick=x&gt;" },
+	{ "cr\r\nlf", "cr  lf" },
+	{ "\xc3\xa6\xc3\xb8\xc3\xa5 \xe2\x80\xa6 \xf0\x9f\x94\x92", "\xc3\xa6\xc3\xb8\xc3\xa5 \xe2\x80\xa6 \xf0\x9f\x94\x92" },
+};
+
+/* Each hostile string as an observed value, a host, a group and a waiver's text. */
+static void
+test_html_escape(void **state)
+{
+	struct history_control c = controls[1];
+	struct history_waiver w = waiver;
+	struct history_run r = runs[0];
+	struct history_status s = { .at = T0 + 43200, .runs = &r, .n = 1 };
+	struct sbuf sb, want;
+	size_t i;
+
+	(void)state;
+	sbuf_init(&sb, 1u << 20);
+	sbuf_init(&want, 1u << 16);
+	for (i = 0; i < NELEM(esc_rows); i++) {
+		c.observed = W(esc_rows[i].in);
+		c.title = W(esc_rows[i].in);
+		w.justification = W(esc_rows[i].in);
+		c.waiver = &w;
+		r.host = W(esc_rows[i].in);
+		r.group = W(esc_rows[i].in);
+		r.controls = &c;
+		r.ncontrols = 1;
+		sbuf_reset(&sb);
+		histreport_status(&s, HISTFMT_HTML, &sb);
+		assert_false(sb.truncated);
+		assert_html_document(sb.buf);
+		/* text: the observed value whole in its cell, the waiver's justification */
+		sbuf_reset(&want);
+		sbuf_addf(&want, "<td class=\"wrap\">%s</td>", esc_rows[i].out);
+		assert_non_null(strstr(sb.buf, sbuf_str(&want)));
+		sbuf_reset(&want);
+		sbuf_addf(&want, "<td class=\"wrap\">%s</td></tr>", esc_rows[i].out);
+		assert_non_null(strstr(sb.buf, sbuf_str(&want)));
+		/* attributes: the host in the markers, the title of the control */
+		sbuf_reset(&want);
+		sbuf_addf(&want, " data-host=\"%s\" data-family=\"host\" data-key=\"compliance\">100<",
+			  esc_rows[i].out);
+		assert_non_null(strstr(sb.buf, sbuf_str(&want)));
+		sbuf_reset(&want);
+		sbuf_addf(&want, "<th scope=\"row\" title=\"%s\">SSH-008</th>", esc_rows[i].out);
+		assert_non_null(strstr(sb.buf, sbuf_str(&want)));
+		/* the raw string nowhere, unless it needs no escaping */
+		if (strcmp(esc_rows[i].in, esc_rows[i].out) != 0)
+			assert_null(strstr(sb.buf, esc_rows[i].in));
+	}
+	sbuf_release(&want);
+	sbuf_release(&sb);
+}
+
+/* status: the markers hold what the JSON report says; waivers, expired ones marked. */
+static void
+test_html_status(void **state)
+{
+	struct history_control c[3] = { controls[0], controls[1], controls[0] };
+	struct history_run r = runs[0];
+	struct history_status s = { .at = T0 + 43200, .runs = &r, .n = 1 };
+	struct sbuf sb;
+
+	(void)state;
+	c[1].waiver_expired = true;
+	c[2].id = W("LNX-002");
+	c[2].result = W("FAIL");
+	c[2].observed = NULL;
+	c[2].reason = W("cannot read /etc/os-release");
+	r.controls = c;
+	r.ncontrols = 3;
+	sbuf_init(&sb, 1u << 20);
+	histreport_status(&s, HISTFMT_HTML, &sb);
+	assert_html_document(sb.buf);
+	assert_non_null(strstr(sb.buf, "<title>Status at 2026-11-01T12:00:00Z</title>"));
+	assert_non_null(strstr(sb.buf, "<span data-key=\"hosts\">1</span> host, "
+				       "<span data-key=\"runs\">1</span> run in force"));
+	assert_non_null(strstr(sb.buf, "<td class=\"r-PASS\" data-host=\"web-01\" data-family=\"host\" "
+				       "data-control=\"LNX-001\" data-key=\"result\">PASS</td>"));
+	assert_non_null(strstr(sb.buf, "data-control=\"SSH-008\" data-key=\"result\">WAIVED</td>"));
+	assert_non_null(strstr(sb.buf, "data-control=\"LNX-002\" data-key=\"result\">FAIL</td>"));
+	assert_non_null(strstr(sb.buf, "data-key=\"compliance\">100</span>%"));
+	assert_non_null(strstr(sb.buf, "data-key=\"count\" data-result=\"PASS\">1<"));
+	assert_non_null(strstr(sb.buf, "data-key=\"count\" data-result=\"FAIL\">1<"));
+	assert_non_null(strstr(sb.buf, "data-key=\"count\" data-result=\"WAIVED\">1<"));
+	assert_non_null(strstr(sb.buf, "data-key=\"count\" data-result=\"ERROR\">0<"));
+	assert_non_null(strstr(sb.buf, "aria-label=\"Results of web-01 host: 1 PASS, 1 FAIL, 0 ERROR, "
+				       "1 WAIVED, 0 NA\""));
+	/* the columns of text; the reason where there is no observed value */
+	assert_non_null(strstr(sb.buf, "<th scope=\"col\">CONTROL</th><th scope=\"col\">RESULT</th>"
+				       "<th scope=\"col\">STATE</th><th scope=\"col\">SEVERITY</th>"
+				       "<th scope=\"col\">SINCE</th><th scope=\"col\">OBSERVED</th>"
+				       "<th scope=\"col\">EXPECTED</th>"));
+	assert_non_null(strstr(sb.buf, "<td class=\"wrap\">cannot read /etc/os-release</td>"));
+	assert_non_null(strstr(sb.buf, "a later run at 2026-11-01T02:00:00Z evaluated nothing: "
+				       "cannot connect"));
+	assert_non_null(strstr(sb.buf, "<tr><th scope=\"row\">SSH-008</th><td>FAIL</td><td class=\"t\">"
+				       "2027-10-31 <span class=\"expired\">[expired by then]</span></td>"
+				       "<td class=\"wrap\">CISO, Aarhus</td><td class=\"wrap\">SEC-1</td>"
+				       "<td class=\"wrap\">MFA through RADIUS</td></tr>"));
+	sbuf_release(&sb);
+}
+
+/* A trend's days as a pattern, x with data and . without, and the chart it gives. */
+static const struct gap_row {
+	const char *days;
+	size_t lines;		/* polylines */
+	size_t points;		/* their points, together */
+	size_t dots;		/* circles */
+} gap_rows[] = {
+	{ "xxx", 1, 3, 3 },
+	{ "..xx", 1, 2, 2 },
+	{ "xx.xx", 2, 4, 4 },
+	{ "x.x.x", 0, 0, 3 },	/* days without a neighbour: a dot each, no line */
+	{ "x", 0, 0, 1 },
+	{ "...", 0, 0, 0 },
+};
+
+static void
+test_html_trend(void **state)
+{
+	struct history_day days[] = {
+		{ "2026-11-01", T0 + 86399, 0, 0 },
+		{ "2026-11-02", T0 + 2 * 86400 - 1, 3, 87.5 },
+		{ "2026-11-03", T0 + 3 * 86400 - 1, 12, 100 },
+	};
+	struct history_trend t = { days, 3 };
+	struct history_day many[8];
+	struct sbuf sb;
+	const char *p;
+	size_t i, j, points;
+
+	(void)state;
+	sbuf_init(&sb, 1u << 20);
+	histreport_trend(&t, "<Aarhus & Co>", HISTFMT_HTML, &sb);
+	assert_html_document(sb.buf);
+	assert_non_null(strstr(sb.buf, "<title>Compliance per day, 2026-11-01 to 2026-11-03, group "
+				       "&lt;Aarhus &amp; Co&gt;</title>"));
+	assert_non_null(strstr(sb.buf, "data-date=\"2026-11-01\" data-key=\"hosts\">0</td>"));
+	assert_non_null(strstr(sb.buf, "data-date=\"2026-11-01\" data-key=\"compliance\">-</td>"));
+	assert_non_null(strstr(sb.buf, "data-date=\"2026-11-02\" data-key=\"compliance\">87.5</td>"));
+	assert_non_null(strstr(sb.buf, "data-date=\"2026-11-03\" data-key=\"hosts\">12</td>"));
+	assert_non_null(strstr(sb.buf, "data-date=\"2026-11-03\" data-key=\"compliance\">100.0</td>"));
+	/* a date under the axis for each of three days */
+	assert_int_equal(count(sb.buf, "text-anchor=\"middle\">2026-11-0"), 3);
+	/* gridlines at 0, 25, 50, 75 and 100 % */
+	for (i = 0; i <= 100; i += 25) {
+		char label[32];
+
+		snprintf(label, sizeof(label), ">%zu %%</text>", i);
+		assert_non_null(strstr(sb.buf, label));
+	}
+	for (i = 0; i < NELEM(gap_rows); i++) {
+		t.days = many;
+		t.n = strlen(gap_rows[i].days);
+		for (j = 0; j < t.n; j++) {
+			memcpy(many[j].date, "2026-11-00", sizeof(many[j].date));
+			many[j].date[9] = (char)('1' + j);	/* at most 8 days */
+			many[j].end = T0 + (long long)(j + 1) * 86400 - 1;
+			many[j].hosts = gap_rows[i].days[j] == 'x' ? 2 : 0;
+			many[j].compliance = gap_rows[i].days[j] == 'x' ? 10.0 * (double)j : 0;
+		}
+		sbuf_reset(&sb);
+		histreport_trend(&t, NULL, HISTFMT_HTML, &sb);
+		assert_html_document(sb.buf);
+		assert_int_equal(count(sb.buf, "<polyline "), gap_rows[i].lines);
+		assert_int_equal(count(sb.buf, "<circle "), gap_rows[i].dots);
+		points = 0;
+		for (p = sb.buf; (p = strstr(p, " points=\"")) != NULL; p++)
+			for (p += 9; *p != '"'; p++)
+				points += *p == ',';
+		assert_int_equal(points, gap_rows[i].points);
+	}
+	sbuf_release(&sb);
+}
+
+static void
+test_html_bench(void **state)
+{
+	size_t pg_a[] = { 2, 1 }, pg_b[] = { 0, 1 };
+	struct history_bench_group groups[] = {
+		{ .name = W("Aarhus"), .label = W("Aarhus"), .hosts = 2, .hosts_with_compliance = 2,
+		  .compliance = 33, .critical_failing = 4, .hosts_critical = 2 },
+		{ .name = NULL, .label = W("(no group)"), .hosts = 1, .hosts_with_compliance = 0,
+		  .critical_failing = 1, .hosts_critical = 1 },
+	};
+	struct history_bench_control top[] = {
+		{ .id = W("LNX-001"), .title = W("OS supported"), .severity = W("critical"), .hosts = 3,
+		  .per_group = pg_a },
+		{ .id = W("SSH-008"), .title = W("No passwords, please"), .severity = W("warning"),
+		  .hosts = 1, .per_group = pg_b },
+	};
+	struct history_bench b = { T0, groups, 2, top, 2 };
+	struct sbuf sb;
+
+	(void)state;
+	sbuf_init(&sb, 1u << 20);
+	histreport_bench(&b, false, HISTFMT_HTML, &sb);
+	assert_html_document(sb.buf);
+	assert_non_null(strstr(sb.buf, "<td class=\"n\" data-group=\"Aarhus\" data-key=\"hosts\">2</td>"
+				       "<td class=\"n\" data-group=\"Aarhus\" data-key=\"compliance\">33.0</td>"
+				       "<td class=\"n\" data-group=\"Aarhus\" data-key=\"critical_failing\">4</td>"
+				       "<td class=\"n\" data-group=\"Aarhus\" "
+				       "data-key=\"hosts_with_critical_failing\">2</td>"));
+	assert_non_null(strstr(sb.buf, "data-group=\"(no group)\" data-key=\"compliance\">-</td>"));
+	/* the bar's value, once per group that has one */
+	assert_non_null(strstr(sb.buf, "<tspan data-in=\"chart\" data-group=\"Aarhus\" "
+				       "data-key=\"compliance\">33.0</tspan> %</text>"));
+	assert_int_equal(count(sb.buf, "<tspan data-in=\"chart\""), 1);
+	assert_non_null(strstr(sb.buf, "no compliance in force</text>"));
+	/* the controls failing most widely, the columns of text */
+	assert_non_null(strstr(sb.buf, "<th scope=\"col\">CONTROL</th><th scope=\"col\">SEVERITY</th>"
+				       "<th scope=\"col\" class=\"n\">HOSTS</th><th scope=\"col\" class=\"n\">"
+				       "Aarhus</th><th scope=\"col\" class=\"n\">(no group)</th>"
+				       "<th scope=\"col\">TITLE</th>"));
+	assert_non_null(strstr(sb.buf, "data-control=\"LNX-001\" data-key=\"hosts\">3</td>"));
+	assert_non_null(strstr(sb.buf, "data-control=\"LNX-001\" data-group=\"(no group)\" "
+				       "data-key=\"hosts\">1</td>"));
+	assert_non_null(strstr(sb.buf, "data-control=\"SSH-008\" data-group=\"Aarhus\" "
+				       "data-key=\"hosts\">0</td>"));
+
+	/* anonymised: the writer shows labels only, never a name it was given */
+	groups[0].label = W("Group A");
+	sbuf_reset(&sb);
+	histreport_bench(&b, true, HISTFMT_HTML, &sb);
+	assert_html_document(sb.buf);
+	assert_null(strstr(sb.buf, "Aarhus"));
+	assert_non_null(strstr(sb.buf, "<title>Benchmark at 2026-11-01T00:00:00Z (groups anonymised)"));
+	assert_non_null(strstr(sb.buf, "data-group=\"Group A\" data-key=\"compliance\">33.0</td>"));
+
+	b.ntop = 0;
+	sbuf_reset(&sb);
+	histreport_bench(&b, false, HISTFMT_HTML, &sb);
+	assert_html_document(sb.buf);
+	assert_non_null(strstr(sb.buf, "per group)</h2>\n<p>none</p>\n"));
+	sbuf_release(&sb);
+}
+
 int
 main(void)
 {
@@ -282,6 +587,10 @@ main(void)
 		cmocka_unit_test(test_status_cut),
 		cmocka_unit_test(test_trend),
 		cmocka_unit_test(test_bench),
+		cmocka_unit_test(test_html_escape),
+		cmocka_unit_test(test_html_status),
+		cmocka_unit_test(test_html_trend),
+		cmocka_unit_test(test_html_bench),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
