@@ -2210,8 +2210,36 @@ struct inforce {
 	char *host, *family, *grp;
 	const char *hostgroup;	/* the group of the host's newest run in force */
 	long long time;
+	long long last;		/* the series' latest run that evaluated controls */
 	int compliance;		/* -1: none */
 };
+
+/*
+ * The controls a run saw are the intervals with from_time <= its time <=
+ * to_time. Two ways to find them, chosen per series:
+ *
+ *  - the run is the series' latest that evaluated controls (a report of
+ *    "now"): no interval ends after it, so the index on (series, to_time)
+ *    reads just the open ones;
+ *  - an older run: that index would read every interval that ends after it,
+ *    which grows with the history since. Instead, seek each control of the
+ *    series (a skip scan of the (series, control, from_time) index) and its
+ *    value at that time: two index seeks per control, whatever the history.
+ */
+#define CTL_COLUMNS "control, control_version, result, state, severity, title, observed, " \
+		    "expected, reason, hidden_result, baseline_version, waiver, from_time, to_time"
+#define CTL_NOW_SQL(cols, cond) \
+	"SELECT " cols " FROM intervals WHERE series = ?1 AND to_time >= ?2 " \
+	"AND from_time <= ?2" cond " ORDER BY control"
+#define CTL_PAST_SQL(cols, cond) \
+	"WITH RECURSIVE ctl(id) AS (" \
+	"  SELECT (SELECT control FROM intervals WHERE series = ?1 ORDER BY control LIMIT 1)" \
+	"  UNION ALL SELECT (SELECT control FROM intervals WHERE series = ?1 " \
+	"    AND control > ctl.id ORDER BY control LIMIT 1) FROM ctl WHERE ctl.id IS NOT NULL) " \
+	"SELECT " cols " FROM ctl JOIN intervals ON intervals.id = (SELECT id FROM intervals " \
+	"  WHERE series = ?1 AND control = ctl.id AND from_time <= ?2 " \
+	"  ORDER BY from_time DESC LIMIT 1) " \
+	"WHERE to_time >= ?2" cond " ORDER BY control"
 
 static void
 inforce_release(struct inforce *v, size_t n)
@@ -2236,7 +2264,8 @@ inforce_collect(struct history *h, long long at, const char *host, struct inforc
 		size_t *nout, struct errmsg *e)
 {
 	static const char sql[] =
-		"SELECT s.id, s.host, s.family, r.id, r.time, c.grp, r.compliance "
+		"SELECT s.id, s.host, s.family, r.id, r.time, c.grp, r.compliance, "
+		"(SELECT max(r3.time) FROM runs r3 WHERE r3.series = s.id AND r3.ncontrols > 0) "
 		"FROM series s JOIN runs r ON r.id = (SELECT r2.id FROM runs r2 "
 		"  WHERE r2.series = s.id AND r2.ncontrols > 0 AND r2.time <= ?1 "
 		"  ORDER BY r2.time DESC, r2.id DESC LIMIT 1) JOIN contexts c ON c.id = r.context "
@@ -2262,6 +2291,7 @@ inforce_collect(struct history *h, long long at, const char *host, struct inforc
 		v[n].grp = col_dup(q, 5);
 		v[n].compliance = sqlite3_column_type(q, 6) == SQLITE_NULL ? -1
 								     : sqlite3_column_int(q, 6);
+		v[n].last = sqlite3_column_int64(q, 7);
 		v[n].hostgroup = NULL;
 		n++;
 	}
@@ -2342,11 +2372,8 @@ status_run(struct history *h, const struct inforce *f, long long at, struct hist
 	static const char later_sql[] =
 		"SELECT time, error FROM runs WHERE series = ?1 AND time > ?2 AND time <= ?3 "
 		"AND ncontrols = 0 ORDER BY time DESC, id DESC LIMIT 1";
-	static const char ctl_sql[] =
-		"SELECT control, control_version, result, state, severity, title, observed, "
-		"expected, reason, hidden_result, baseline_version, waiver, from_time, to_time "
-		"FROM intervals WHERE series = ?1 AND to_time >= ?2 AND from_time <= ?2 "
-		"ORDER BY control";
+	static const char now_sql[] = CTL_NOW_SQL(CTL_COLUMNS, "");
+	static const char past_sql[] = CTL_PAST_SQL(CTL_COLUMNS, "");
 	struct history_control *c;
 	sqlite3_stmt *q = NULL;
 	size_t alloc = 0;
@@ -2392,7 +2419,8 @@ status_run(struct history *h, const struct inforce *f, long long at, struct hist
 	history_format_time(at, tbuf);
 	memcpy(day, tbuf, 10);
 	day[10] = '\0';
-	if (sqlite3_prepare_v2(h->db, ctl_sql, -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(h->db, f->time >= f->last ? now_sql : past_sql, -1, &q, NULL) !=
+	    SQLITE_OK)
 		goto fail;
 	sqlite3_bind_int64(q, 1, f->series);
 	sqlite3_bind_int64(q, 2, f->time);
@@ -2701,9 +2729,11 @@ int
 history_benchmark(struct history *h, long long at, bool anonymise, struct history_bench *out,
 		  struct errmsg *e)
 {
-	static const char fail_sql[] =
-		"SELECT control, title, severity FROM intervals WHERE series = ?1 "
-		"AND to_time >= ?2 AND from_time <= ?2 AND result = 'FAIL'";
+	static const char now_sql[] =
+		CTL_NOW_SQL("control, title, severity", " AND result = 'FAIL'");
+	static const char past_sql[] =
+		CTL_PAST_SQL("control, title, severity", " AND result = 'FAIL'");
+	sqlite3_stmt *qpast = NULL;
 	struct failing *fl = NULL;
 	struct inforce *v = NULL;
 	size_t n = 0, nfl = 0, afl = 0, ag = 0, atop = 0, i, j, m;
@@ -2718,7 +2748,8 @@ history_benchmark(struct history *h, long long at, bool anonymise, struct histor
 	if (inforce_collect(h, at, NULL, &v, &n, e) == -1)
 		return -1;
 	h->total = n;
-	if (sqlite3_prepare_v2(h->db, fail_sql, -1, &q, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(h->db, now_sql, -1, &q, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(h->db, past_sql, -1, &qpast, NULL) != SQLITE_OK) {
 		db_error(h, e, "failing controls");
 		goto out;
 	}
@@ -2736,7 +2767,8 @@ history_benchmark(struct history *h, long long at, bool anonymise, struct histor
 				hsum += v[j].compliance;
 				m++;
 			}
-			crit = bench_failing(h, q, &v[j], &fl, &nfl, &afl, &out->groups[g], e);
+			crit = bench_failing(h, v[j].time >= v[j].last ? q : qpast, &v[j], &fl,
+					     &nfl, &afl, &out->groups[g], e);
 			if (crit == -1)
 				goto out;
 			host_crit |= crit == 1;
@@ -2809,6 +2841,7 @@ history_benchmark(struct history *h, long long at, bool anonymise, struct histor
 	rc = 0;
 out:
 	sqlite3_finalize(q);
+	sqlite3_finalize(qpast);
 	for (i = 0; i < nfl; i++) {
 		free(fl[i].id);
 		free(fl[i].title);
