@@ -1361,6 +1361,7 @@ histsrc_perfdata_line(struct histsrc_run *r, const char *line, size_t len, struc
 			return -1;
 		free(r->error);
 		r->error = NULL;
+		r->ours = false;	/* decided by the perfdata below */
 	}
 	if (histsrc_perfdata(r, val[P_PERF], vl[P_PERF], e) == -1)
 		return -1;
