@@ -218,6 +218,8 @@ on_connected(void *ctx)
 
 	f->connects++;
 	connected_once = true;
+	fprintf(stderr, "cyberbaseline: icinga api '%s': connected, reading events (%zu last "
+		"results read so far)\n", f->conn.url, f->queried);
 }
 
 static int

@@ -1336,7 +1336,12 @@ histsrc_perfdata_line(struct histsrc_run *r, const char *line, size_t len, struc
 			errmsg_set(e, "perfdata line: no %s", names[i]);
 			return -1;
 		}
-	if (parse_ll(val[P_TIMET], vl[P_TIMET], 0, MAX_TIME, &t) == -1) {
+	/* Icinga's $service.last_check$ has a fraction: the second is its floor */
+	for (i = 0; i < vl[P_TIMET] && val[P_TIMET][i] != '.'; i++)
+		;
+	if (parse_ll(val[P_TIMET], i, 0, MAX_TIME, &t) == -1 ||
+	    (i < vl[P_TIMET] && (i + 1 == vl[P_TIMET] ||
+				 strspn(val[P_TIMET] + i + 1, "0123456789") < vl[P_TIMET] - i - 1))) {
 		errmsg_set(e, "perfdata line: TIMET '%.*s' is not a time", (int)(vl[P_TIMET] > 32 ? 32 :
 			   vl[P_TIMET]), val[P_TIMET]);
 		return -1;

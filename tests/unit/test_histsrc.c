@@ -589,7 +589,7 @@ static const struct {
 	  "controls_critical=0 controls_warning=1 controls_error=0 controls_waived=0 controls_na=0 "
 	  "SSH-001=0 SSH-008=1\tSERVICECHECKCOMMAND::baseline_ssh\tSERVICESTATE::WARNING\t"
 	  "BASELINE_ORG::Aarhus\n", 0, true, "ssh", "WARNING", "Aarhus", 2 },
-	{ "TIMET::1\tHOSTNAME::h\tSERVICEPERFDATA::compliance=100% controls_passed=1\t"
+	{ "TIMET::1.25\tHOSTNAME::h\tSERVICEPERFDATA::compliance=100% controls_passed=1\t"
 	  "SERVICECHECKCOMMAND::check_baseline_tls!-H!x\tSERVICESTATE::0\tBASELINE_ORG::$_SERVICEBASELINE_ORG$",
 	  0, true, "tls", "OK", NULL, 0 },
 	{ "TIMET::1\tHOSTNAME::h\tSERVICEPERFDATA::compliance=100% controls_passed=1\t"
@@ -599,6 +599,7 @@ static const struct {
 	  false, NULL, NULL, NULL, 0 },
 	{ "TIMET::1\tHOSTNAME::h\tSERVICEPERFDATA::compliance=1% controls_na=1\tSERVICEDESC::disk\t"
 	  "SERVICESTATE::OK", -1, false, NULL, NULL, NULL, 0 },
+	{ "TIMET::1.\tHOSTNAME::h\tSERVICEPERFDATA::\tSERVICESTATE::OK", -1, false, NULL, NULL, NULL, 0 },
 	{ "TIMET::x\tHOSTNAME::h\tSERVICEPERFDATA::\tSERVICESTATE::OK", -1, false, NULL, NULL, NULL, 0 },
 	{ "TIMET::1\tHOSTNAME::h\tSERVICEPERFDATA::\tSERVICESTATE::5", -1, false, NULL, NULL, NULL, 0 },
 	{ "TIMET::1\tHOSTNAME::h\tSERVICEPERFDATA::", -1, false, NULL, NULL, NULL, 0 },
