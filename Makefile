@@ -79,7 +79,7 @@ $(LIB): $(LIB_OBJ)
 $(BUILD)/check_baseline_%: $(BUILD)/checks/check_baseline_%.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(CLI): $(BUILD)/cli/cyberbaseline.o $(LIB)
+$(CLI): $(BUILD)/cli/cyberbaseline.o $(BUILD)/cli/follow.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(LIB)

@@ -16,6 +16,7 @@
 
 #include "baseline.h"
 #include "evidence.h"
+#include "follow.h"
 #include "histreport.h"
 #include "history.h"
 #include "json.h"
@@ -38,6 +39,10 @@ static const char usage_text[] =
 	"  verify-evidence FILE...            check an evidence log's hash chain\n"
 	"  history ingest [--db FILE] [--groups CSV] [--batch N] EVIDENCE-FILE...\n"
 	"                                     store the runs of evidence logs in the history\n"
+	"  history follow --icinga-api URL --api-credentials FILE [--ca FILE] [--db FILE]\n"
+	"         [--filter EXPR] [--group-prefix P] [--batch-seconds N] [--max-retries N]\n"
+	"                                     store Icinga 2's check results as they come\n"
+	"                                     (history follow --help)\n"
 	"  report status [--db FILE] [--at TIME] [--host H] [--group G] [--format F]\n"
 	"                                     each host's runs and controls in force at TIME\n"
 	"  report trend [--db FILE] --from DATE --to DATE [--group G] [--format F]\n"
@@ -490,8 +495,10 @@ cmd_history(int argc, char **argv)
 	struct errmsg e;
 	int first, i, rc = 0;
 
+	if (argc >= 2 && strcmp(argv[1], "follow") == 0)
+		return cmd_follow(argc - 1, argv + 1);
 	if (argc < 2 || strcmp(argv[1], "ingest") != 0) {
-		fprintf(stderr, "cyberbaseline: history: expected 'ingest'\n");
+		fprintf(stderr, "cyberbaseline: history: expected 'ingest' or 'follow'\n");
 		return usage(2);
 	}
 	first = history_options(&o, argc - 1, argv + 1, allowed);
