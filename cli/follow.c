@@ -58,6 +58,8 @@ struct follow {
 	struct timespec groups_at, committed_at;
 	bool in_tx, store_failed;
 	size_t pending;
+	enum icingaapi_err query_rc;	/* the last results' query at connect */
+	struct errmsg query_err;
 	/* the summary */
 	size_t events, stored, duplicate, late, skipped, refused, cut, queried, connects, commits;
 	struct errmsg e;
@@ -211,15 +213,24 @@ query_services(struct follow *f, struct errmsg *e)
 
 static bool connected_once;
 
-static void
+/*
+ * The event stream is registered: only now read each service's last result,
+ * so that a result that comes between the two is in one or the other (or
+ * both: its key stores it once), never in neither.
+ */
+static int
 on_connected(void *ctx)
 {
 	struct follow *f = ctx;
 
+	f->query_rc = query_services(f, &f->query_err);
+	if (f->query_rc != ICINGAAPI_OK)
+		return -1;
 	f->connects++;
 	connected_once = true;
 	fprintf(stderr, "cyberbaseline: icinga api '%s': connected, reading events (%zu last "
 		"results read so far)\n", f->conn.url, f->queried);
+	return 0;
 }
 
 static int
@@ -266,10 +277,13 @@ connect_once(struct follow *f, const char *event_body, struct errmsg *e)
 
 	if ((rc = refresh_groups(f, e)) != ICINGAAPI_OK)
 		return rc;
-	if ((rc = query_services(f, e)) != ICINGAAPI_OK)
-		return rc;
+	f->query_rc = ICINGAAPI_OK;
 	rc = icingaapi_stream(&f->conn, event_body, &hooks, e);
 	commit(f);
+	if (f->query_rc != ICINGAAPI_OK) {	/* the last results could not be read */
+		*e = f->query_err;
+		return f->query_rc;
+	}
 	return rc;
 }
 

@@ -170,9 +170,7 @@ on_stream_data(char *p, size_t size, size_t n, void *arg)
 			sbuf_add(&x->line, p, len);
 			return x->line.truncated ? 0 : len;
 		}
-		x->announced = true;
-		if (x->hooks->connected)
-			x->hooks->connected(x->hooks->ctx);
+		x->announced = true;	/* (the headers' end announces it first) */
 	}
 	for (i = 0; i < len; i++) {
 		if (p[i] != '\n')
@@ -194,6 +192,26 @@ on_stream_data(char *p, size_t size, size_t n, void *arg)
 		x->overlong = true;
 		return 0;
 	}
+	return len;
+}
+
+/*
+ * The end of the stream's headers with 200: Icinga registers the event queue
+ * before it answers, so from here on no CheckResult is missed. The stream's
+ * loop (icingaapi_stream) then calls the connected hook, outside libcurl's
+ * callbacks, so that it may make requests of its own.
+ */
+static size_t
+on_stream_header(char *p, size_t size, size_t n, void *arg)
+{
+	struct xfer *x = arg;
+	size_t len = size * n;
+
+	if (x->announced || len > 2 || (p[0] != '\r' && p[0] != '\n'))
+		return len;
+	curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &x->status);
+	if (x->status == 200)	/* else 100 Continue, or an error the body explains */
+		x->announced = true;
 	return len;
 }
 
@@ -251,6 +269,10 @@ setup(struct xfer *x, const char *path, const char *body, struct curl_slist **hd
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, x->hooks ? on_stream_data : on_query_data);
+	if (x->hooks) {
+		curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_stream_header);
+		curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
+	}
 	x->h = h;
 	return h;
 }
@@ -336,6 +358,53 @@ icingaapi_query(const struct icingaapi_conn *c, const char *path, const char *bo
 	return r;
 }
 
+/*
+ * Runs the stream's transfer through a multi handle, so that between its
+ * steps, once the headers said 200, the connected hook can run (another
+ * request on a handle of its own: not allowed inside a callback) while the
+ * events wait in the socket and in Icinga's queue.
+ */
+static CURLcode
+stream_loop(struct xfer *x, CURL *h)
+{
+	CURLcode rc = CURLE_OK;
+	bool told = false;
+	CURLMsg *msg;
+	int running = 1, left;
+	CURLM *m = curl_multi_init();
+
+	if (!m || curl_multi_add_handle(m, h) != CURLM_OK) {
+		if (m)
+			curl_multi_cleanup(m);
+		return CURLE_OUT_OF_MEMORY;
+	}
+	while (running) {
+		if (curl_multi_perform(m, &running) != CURLM_OK) {
+			rc = CURLE_RECV_ERROR;
+			break;
+		}
+		if (x->announced && !told) {
+			told = true;
+			if (x->hooks->connected && x->hooks->connected(x->hooks->ctx) == -1) {
+				x->stopped_by_line = true;
+				break;
+			}
+		}
+		if (x->c->stop && *x->c->stop)
+			break;
+		if (running && curl_multi_poll(m, NULL, 0, 1000, NULL) != CURLM_OK) {
+			rc = CURLE_RECV_ERROR;
+			break;
+		}
+	}
+	while ((msg = curl_multi_info_read(m, &left)))
+		if (msg->msg == CURLMSG_DONE && msg->easy_handle == h)
+			rc = msg->data.result;
+	curl_multi_remove_handle(m, h);
+	curl_multi_cleanup(m);
+	return rc;
+}
+
 enum icingaapi_err
 icingaapi_stream(const struct icingaapi_conn *c, const char *body, const struct icingaapi_hooks *hooks,
 		 struct errmsg *e)
@@ -355,7 +424,7 @@ icingaapi_stream(const struct icingaapi_conn *c, const char *body, const struct 
 		errmsg_set(e, "icinga api '%s': cannot set up a request", c->url);
 		return ICINGAAPI_CONNECT;
 	}
-	rc = curl_easy_perform(h);
+	rc = stream_loop(&x, h);
 	if (!x.announced)
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &x.status);
 	if (x.overlong) {

@@ -61,8 +61,13 @@ enum icingaapi_err icingaapi_query(const struct icingaapi_conn *c, const char *p
 				   struct sbuf *out, struct errmsg *e);
 
 struct icingaapi_hooks {
-	/* the stream is open (HTTP 200 seen), before the first event */
-	void (*connected)(void *ctx);
+	/*
+	 * the stream is open: its headers ended with HTTP 200, so Icinga has
+	 * registered the queue and every later CheckResult will come; before
+	 * the first event. Work done here (another request) misses nothing.
+	 * Return -1 to end the stream.
+	 */
+	int (*connected)(void *ctx);
 	/* one event line, without its newline; return -1 to end the stream */
 	int (*line)(void *ctx, const char *line, size_t len);
 	/* about once a second while the stream is open, for timed work */

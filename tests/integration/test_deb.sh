@@ -191,9 +191,10 @@ assert "check_baseline_host writes nothing to stderr" test ! -s "$T/host.err"
 # the timer's script, as the service runs it, on a real evidence log and its rotated copy
 E=$T/evidence
 mkdir -p "$E"
-for f in evidence-host.jsonl.1 evidence-host.jsonl; do
-	"$PLUGINS/check_baseline_host" -B "$BASELINE" --root / --evidence "$E/$f" >/dev/null 2>&1
-done
+# (a second apart: two runs in one second would write the same line, stored once)
+"$PLUGINS/check_baseline_host" -B "$BASELINE" --root / --evidence "$E/evidence-host.jsonl.1" >/dev/null 2>&1
+sleep 1.1
+"$PLUGINS/check_baseline_host" -B "$BASELINE" --root / --evidence "$E/evidence-host.jsonl" >/dev/null 2>&1
 PATH=$R/usr/bin:$PATH CYBERBASELINE_EVIDENCE="$E/evidence*.jsonl $E/none*.jsonl" \
 	CYBERBASELINE_DB=$E/history.db "$R/usr/share/cyberbaseline/history-ingest" >"$T/hi.out" 2>&1
 rc=$?
