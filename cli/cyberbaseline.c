@@ -18,6 +18,7 @@
 #include "evidence.h"
 #include "follow.h"
 #include "histreport.h"
+#include "histsrc.h"
 #include "history.h"
 #include "json.h"
 #include "util.h"
@@ -37,8 +38,9 @@ static const char usage_text[] =
 	"  explain [-B FILE] [--lang da] CONTROL-ID\n"
 	"                                     show one control: texts, rule, references\n"
 	"  verify-evidence FILE...            check an evidence log's hash chain\n"
-	"  history ingest [--db FILE] [--groups CSV] [--batch N] EVIDENCE-FILE...\n"
-	"                                     store the runs of evidence logs in the history\n"
+	"  history ingest [--db FILE] [--groups CSV] [--batch N] [--perfdata] FILE...\n"
+	"                                     store the runs of evidence logs (or, with\n"
+	"                                     --perfdata, of perfdata files) in the history\n"
 	"  history follow --icinga-api URL --api-credentials FILE [--ca FILE] [--db FILE]\n"
 	"         [--filter EXPR] [--group-prefix P] [--batch-seconds N] [--max-retries N]\n"
 	"                                     store Icinga 2's check results as they come\n"
@@ -66,6 +68,9 @@ static const char usage_text[] =
 	"  --groups=CSV                       ingest: \"host,group\" lines, the group of a run\n"
 	"                                     that names no org\n"
 	"  --batch=N                          ingest: runs per transaction (default 20000)\n"
+	"  --perfdata                         ingest: the files are perfdata files (Icinga 2\n"
+	"                                     PerfdataWriter, Nagios service_perfdata_file,\n"
+	"                                     with the templates of docs/icinga-api.md)\n"
 	"  --at=TIME                          2026-11-29 (the end of that day, UTC) or\n"
 	"                                     2026-11-29T10:00:00Z (default: now)\n"
 	"  --from=DATE, --to=DATE             trend: the days, inclusive\n"
@@ -336,10 +341,11 @@ struct hopts {
 	unsigned long batch;
 	enum histfmt format;
 	bool anonymise;
+	bool perfdata;
 };
 
 enum { OPT_DB = 256, OPT_GROUPS, OPT_BATCH, OPT_AT, OPT_FROM, OPT_TO, OPT_HOST, OPT_GROUP,
-       OPT_ANON, OPT_FORMAT };
+       OPT_ANON, OPT_FORMAT, OPT_PERFDATA };
 
 /* The options of `history` and `report`; `allowed` lists those the command takes. */
 static int
@@ -357,6 +363,7 @@ history_options(struct hopts *o, int argc, char **argv, const int *allowed)
 		{ "anonymise", no_argument, NULL, OPT_ANON },
 		{ "anonymize", no_argument, NULL, OPT_ANON },
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "perfdata", no_argument, NULL, OPT_PERFDATA },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -397,6 +404,7 @@ history_options(struct hopts *o, int argc, char **argv, const int *allowed)
 		case OPT_FROM: o->from = optarg; break;
 		case OPT_TO: o->to = optarg; break;
 		case OPT_ANON: o->anonymise = true; break;
+		case OPT_PERFDATA: o->perfdata = true; break;
 		case OPT_BATCH:
 			if (parse_ulong(optarg, 1, HISTORY_BATCH_MAX, &o->batch) == -1) {
 				fprintf(stderr, "cyberbaseline: invalid --batch '%s' (1 to %u)\n",
@@ -482,10 +490,49 @@ ingest_warn(void *ctx, const char *msg)
 	fprintf(stderr, "%s: %s\n", p->file, msg);
 }
 
+/*
+ * `history ingest --perfdata`: a perfdata file's line as a run (histsrc.c);
+ * lines of other checks are skipped.
+ */
+struct perf_reader {
+	struct histsrc_run r;
+	struct history_control_in *ctl;
+};
+
+static int
+perf_parse(void *ctx, const char *line, size_t len, struct history_run_in *in, struct errmsg *e)
+{
+	struct perf_reader *p = ctx;
+
+	histsrc_run_init(&p->r);
+	p->ctl = NULL;
+	if (histsrc_perfdata_line(&p->r, line, len, e) == -1)
+		return -1;
+	if (!p->r.ours) {
+		histsrc_run_release(&p->r);
+		return 0;
+	}
+	p->ctl = histsrc_run_view(&p->r, in);
+	return 1;
+}
+
+static void
+perf_release(void *ctx, struct history_run_in *in)
+{
+	struct perf_reader *p = ctx;
+
+	(void)in;
+	free(p->ctl);
+	p->ctl = NULL;
+	histsrc_run_release(&p->r);
+}
+
 static int
 cmd_history(int argc, char **argv)
 {
-	static const int allowed[] = { OPT_DB, OPT_GROUPS, OPT_BATCH, 0 };
+	static const int allowed[] = { OPT_DB, OPT_GROUPS, OPT_BATCH, OPT_PERFDATA, 0 };
+	struct perf_reader pr = { 0 };
+	struct history_line_reader rd = { perf_parse, perf_release, &pr };
 	struct history_groups groups = { 0 };
 	struct history_ingest_stats st;
 	struct history_ingest_hooks hooks;
@@ -536,7 +583,8 @@ cmd_history(int argc, char **argv)
 		prog.size = hooks.progress && stat(argv[i], &sb) == 0 ? (unsigned long long)sb.st_size : 0;
 		if (prog.nfiles == 1)
 			clock_gettime(CLOCK_MONOTONIC, &prog.start);
-		if (history_ingest_file(h, argv[i], o.groups ? &groups : NULL, &hooks, &st, &e) == -1) {
+		if (history_ingest_lines(h, argv[i], o.perfdata ? &rd : NULL, o.groups ? &groups : NULL,
+					 &hooks, &st, &e) == -1) {
 			progress_end(&prog);
 			rc = 1;
 			if (!st.bad_line) {	/* the file could not be read, or the store failed */
@@ -561,6 +609,8 @@ cmd_history(int argc, char **argv)
 		if (st.late)
 			printf(" (%zu older than their series' newest, fitted in)", st.late);
 		printf(", %zu already stored, %zu refused", st.duplicate, st.refused);
+		if (o.perfdata)
+			printf(", %zu of other checks", st.skipped);
 		if (st.bad_line)
 			printf("; stopped at line %zu", st.bad_line);
 		else if (st.partial)
