@@ -172,9 +172,10 @@ install: all man
 	install -m 0644 dist/icinga2/cyberbaseline.conf $(DESTDIR)$(PREFIX)/share/icinga2/include/plugins-contrib.d/
 	install -m 0644 dist/nagios/cyberbaseline.cfg $(DESTDIR)/etc/nagios-plugins/config/
 	install -d $(DESTDIR)$(DOCDIR)/examples
-	install -m 0644 dist/nagios/nrpe-cyberbaseline.cfg $(DESTDIR)$(DOCDIR)/examples/
+	install -m 0644 dist/nagios/nrpe-cyberbaseline.cfg dist/nagios/perfdata.cfg $(DESTDIR)$(DOCDIR)/examples/
 	install -d $(DESTDIR)$(DOCDIR)/examples/icinga2
-	install -m 0644 dist/icinga2/examples/*.conf $(DESTDIR)$(DOCDIR)/examples/icinga2/
+	install -m 0644 dist/icinga2/examples/*.conf dist/icinga2/perfdata-writer.conf \
+		$(DESTDIR)$(DOCDIR)/examples/icinga2/
 	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR)/docs/checks
 	install -m 0644 $(MAN) $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/

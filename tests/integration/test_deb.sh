@@ -97,7 +97,10 @@ docs=(/usr/share/doc/cyberbaseline/README.md /usr/share/doc/cyberbaseline/copyri
 	/usr/share/doc/cyberbaseline/changelog.Debian.gz
 	/usr/share/doc/cyberbaseline/examples/nrpe-cyberbaseline.cfg)
 for f in docs/*.md docs/checks/*.md; do docs+=("/usr/share/doc/cyberbaseline/$f"); done
-for f in dist/icinga2/examples/*.conf; do docs+=("/usr/share/doc/cyberbaseline/examples/icinga2/${f##*/}"); done
+for f in dist/icinga2/examples/*.conf dist/icinga2/perfdata-writer.conf; do
+	docs+=("/usr/share/doc/cyberbaseline/examples/icinga2/${f##*/}")
+done
+docs+=(/usr/share/doc/cyberbaseline/examples/perfdata.cfg)
 has_all "README.md, docs/, docs/checks/, the NRPE and Icinga 2 examples, copyright and changelog" "${docs[@]}"
 has_all "the history timer, its service and its script" \
 	/lib/systemd/system/cyberbaseline-history.timer \
