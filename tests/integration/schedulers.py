@@ -9,6 +9,7 @@ each daemon made of a check with what the same check printed when run directly.
     schedulers.py graphite SPEC SINK KEY
     schedulers.py nagios-collect STATUS SINCE WAIT OUT KEY...
     schedulers.py nagios SPEC RESULTS KEY
+    schedulers.py perfdata-store SPEC STATUS-JSON KEY...
     schedulers.py absent FILE... -- SECRET...
 
 KEY is "host!service". SPEC is a JSON-lines file the shell writes, one target
@@ -345,6 +346,51 @@ def nagios(spec, results, key):
     finish(bad)
 
 
+# ---- perfdata files read back into the history store ----------------------
+
+CODES = {"0": ("PASS", "OK"), "1": ("FAIL", "WARNING"), "2": ("FAIL", "CRITICAL"),
+         "3": ("ERROR", None), "-1": ("WAIVED", "OK"), "-2": ("NA", "OK")}
+
+
+def perfdata_store(spec, status, keys):
+    """The store's controls of each target's last run against the per-control
+    codes of the direct run's perfdata (docs/output.md 2.3). Targets without
+    the codes, or sharing a host and check with another, are left out; at
+    least one must be compared."""
+    with open(status) as f:
+        runs = {(r["host"], r["family"]): r for r in json.load(f)["runs"]}
+    seen, bad, compared = {}, [], 0
+    specs = [load_spec(spec, k) for k in keys]
+    for t in specs:
+        host = t["key"].split("!")[0]
+        fam = re.match(r"BASELINE \S+ - (\S+)", t["text"])
+        seen.setdefault((host, fam and fam.group(1)), []).append(t["key"])
+    for t in specs:
+        host = t["key"].split("!")[0]
+        fam = re.match(r"BASELINE \S+ - (\S+)", t["text"])
+        k = (host, fam and fam.group(1))
+        _, perf, _ = split_output(t["text"])
+        codes = dict(p.split("=", 1) for p in perf if re.match(r"[A-Z]+-\d+=", p))
+        if not codes or len(seen[k]) > 1:
+            continue
+        r = runs.get(k)
+        if not r:
+            bad.append("%s: no run of %s in the store" % (t["key"], k))
+            continue
+        got = {c["id"]: (c["result"], c["state"]) for c in r["controls"]}
+        for cid, v in codes.items():
+            want = CODES[v.split(";")[0]]
+            if cid not in got or got[cid][0] != want[0] or (want[1] and got[cid][1] != want[1]):
+                bad.append("%s %s: store %s, perfdata code %s" % (t["key"], cid, got.get(cid), v))
+        if len(got) != len(codes):
+            bad.append("%s: %d controls stored, %d codes" % (t["key"], len(got), len(codes)))
+        compared += 1
+    if not compared:
+        bad.append("no target with per-control perfdata was compared")
+    diag("%d targets compared" % compared)
+    finish(bad)
+
+
 # ---- secrets --------------------------------------------------------------
 
 def absent(args):
@@ -380,6 +426,8 @@ def main(a):
         nagios_collect(a[1], int(a[2]), float(a[3]), a[4], a[5:])
     elif cmd == "nagios":
         nagios(a[1], a[2], a[3])
+    elif cmd == "perfdata-store":
+        perfdata_store(a[1], a[2], a[3:])
     elif cmd == "absent":
         absent(a[1:])
     else:

@@ -237,6 +237,7 @@ print(json.dumps({"key": key, "state": None if state == "any" else int(state), "
 	assert "direct run of $key: exit $state, first line '$prefix...', stderr empty" direct
 }
 P=$ROOT/$BUILD
+CLI=$ROOT/$BUILD/cyberbaseline
 target ssh-hardened!baseline-ssh "icinga nagios" "$HRC" "BASELINE $HSTATE - ssh 127.0.0.1:$HPORT: " \
 	baseline_ssh "$P/check_baseline_ssh" -H 127.0.0.1 -p "$HPORT" -B "$B" -t 20 --host-name ssh-hardened
 target ssh-weak!baseline-ssh "icinga nagios" 2 "BASELINE CRITICAL - ssh 127.0.0.1:$WPORT: " \
@@ -737,6 +738,10 @@ nagios() {
 	check_for_updates=0
 	illegal_macro_output_chars=\`~\$&|'"<>
 	EOF
+	# the perfdata file of dist/nagios/perfdata.cfg, its template as shipped
+	grep -E '^(process_performance_data|service_perfdata_file_template|service_perfdata_file_mode)=' \
+		"$ROOT/dist/nagios/perfdata.cfg" >>"$ng/nagios.cfg"
+	echo "service_perfdata_file=$ng/perfdata" >>"$ng/nagios.cfg"
 	cat >"$ng/objects.cfg" <<-EOF
 	define timeperiod {
 		timeperiod_name	always
@@ -844,6 +849,15 @@ nagios() {
 	assert "no pass phrase of the SNMP credentials in status.dat, nagios.log or the results" \
 		"$PY" "$SCHED" absent "$ng/status.dat" "$ng/nagios.log" "$r" -- "${SECRETS[@]}"
 	stop_daemon "$pid"
+	# the perfdata file back into a history store: every control's result and state as the
+	# direct run's perfdata codes say, for the targets that print them
+	"$CLI" history ingest --perfdata --db "$T/nagios-perf.db" "$ng/perfdata" >"$T/nperf.out" 2>"$T/nperf.err"
+	assert "history ingest --perfdata reads Nagios' service_perfdata_file (exit $?)" \
+		grep -qE ': [0-9]+ lines? read, [1-9][0-9]* runs? stored, 0 already stored, 0 refused, [1-9][0-9]* of other checks$' "$T/nperf.out"
+	diag "$T/nperf.out" "$T/nperf.err"
+	"$CLI" report status --db "$T/nagios-perf.db" --format json >"$T/nperf.json" 2>&1
+	assert "Nagios' perfdata gives every control's result and state as the direct run's codes" \
+		"$PY" "$SCHED" perfdata-store "$SPEC" "$T/nperf.json" "${NAGIOS_KEYS[@]}"
 	assert "nagios.log reports the canary's exit code 42 (the next test can fail)" \
 		grep -qE "^\[[0-9]+\] Warning: Return code of 42 for check of service 'canary-exit' on host 'canary'" \
 		"$ng/nagios.log"
