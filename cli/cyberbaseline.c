@@ -431,7 +431,22 @@ history_options(struct hopts *o, int argc, char **argv, const int *allowed)
 	return optind;
 }
 
-/* Progress on stderr: only on a terminal, and only once the work took a second. */
+/*
+ * Progress on stderr: only on a terminal, and only once the work took a
+ * second (CYBERBASELINE_PROGRESS_AFTER seconds, 0 to 60: for tests and for
+ * those who want it sooner or later).
+ */
+static double
+progress_after(void)
+{
+	const char *s = getenv("CYBERBASELINE_PROGRESS_AFTER");
+	unsigned long v;
+
+	if (s && *s && parse_ulong(s, 0, 60, &v) == 0)
+		return (double)v;
+	return 1.0;
+}
+
 struct progress {
 	const char *file;
 	struct timespec start, last;
@@ -454,7 +469,8 @@ progress_show(void *ctx, unsigned long long done, unsigned long long total)
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (seconds_between(&p->start, &now) < 1.0 || seconds_between(&p->last, &now) < 0.2)
+	if (seconds_between(&p->start, &now) < progress_after() ||
+	    seconds_between(&p->last, &now) < 0.2)
 		return;
 	p->last = now;
 	p->shown = true;
@@ -627,9 +643,43 @@ cmd_history(int argc, char **argv)
 	return rc;
 }
 
+/* A report's progress on stderr, when stderr is a terminal (history_set_progress). */
+struct report_progress {
+	const char *name;
+	bool shown;
+};
+
+/* The report's progress line, erased before anything else is written. */
+static struct report_progress *report_prog;
+
+static void
+report_progress_clear(void)
+{
+	if (report_prog && report_prog->shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		report_prog->shown = false;
+	}
+}
+
+static void
+report_progress(void *ctx, double seconds, size_t done, size_t total)
+{
+	struct report_progress *p = ctx;
+
+	p->shown = true;
+	if (total)
+		fprintf(stderr, "\r\033[Kreport %s: %3.0f%% (%.0f s)", p->name,
+			100.0 * (double)done / (double)total, seconds);
+	else
+		fprintf(stderr, "\r\033[Kreport %s: reading the store (%.0f s)", p->name, seconds);
+	fflush(stderr);
+}
+
 static int
 write_report(struct sbuf *sb)
 {
+	report_progress_clear();
 	fwrite(sbuf_str(sb), 1, sb->len, stdout);
 	sbuf_release(sb);
 	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
@@ -644,11 +694,13 @@ report_status(struct history *h, const struct hopts *o)
 	char at[32];
 
 	if (history_status(h, o->at, o->host, o->group, &s, &e) == -1) {
+		report_progress_clear();
 		fprintf(stderr, "cyberbaseline: %s\n", e.msg);
 		return 1;
 	}
 	if (!s.n) {
 		history_format_time(o->at, at);
+		report_progress_clear();
 		fprintf(stderr, "cyberbaseline: no runs in force at %s%s%s%s%s\n", at,
 			o->host ? " for host " : "", o->host ? o->host : "",
 			o->group ? " in group " : "", o->group ? o->group : "");
@@ -671,15 +723,18 @@ report_trend(struct history *h, const struct hopts *o)
 	size_t i, days = 0;
 
 	if (!o->from || !o->to) {
+		report_progress_clear();
 		fprintf(stderr, "cyberbaseline: report trend: --from and --to are required\n");
 		return 2;
 	}
 	if ((from = util_date_days(o->from)) < 0 || (to = util_date_days(o->to)) < 0) {
+		report_progress_clear();
 		fprintf(stderr, "cyberbaseline: invalid date '%s' (YYYY-MM-DD)\n",
 			util_date_days(o->from) < 0 ? o->from : o->to);
 		return 2;
 	}
 	if (history_trend(h, from, to, o->group, &t, &e) == -1) {
+		report_progress_clear();
 		fprintf(stderr, "cyberbaseline: %s\n", e.msg);
 		return 2;
 	}
@@ -690,6 +745,7 @@ report_trend(struct history *h, const struct hopts *o)
 	history_trend_release(&t);
 	if (!days) {
 		sbuf_release(&sb);
+		report_progress_clear();
 		fprintf(stderr, "cyberbaseline: no compliance in force from %s to %s%s%s\n", o->from,
 			o->to, o->group ? " in group " : "", o->group ? o->group : "");
 		return 1;
@@ -706,11 +762,13 @@ report_benchmark(struct history *h, const struct hopts *o)
 	char at[32];
 
 	if (history_benchmark(h, o->at, o->anonymise, &b, &e) == -1) {
+		report_progress_clear();
 		fprintf(stderr, "cyberbaseline: %s\n", e.msg);
 		return 1;
 	}
 	if (!b.ngroups) {
 		history_format_time(o->at, at);
+		report_progress_clear();
 		fprintf(stderr, "cyberbaseline: no runs in force at %s\n", at);
 		history_bench_release(&b);
 		return 1;
@@ -719,26 +777,6 @@ report_benchmark(struct history *h, const struct hopts *o)
 	histreport_bench(&b, o->anonymise, o->format, &sb);
 	history_bench_release(&b);
 	return write_report(&sb);
-}
-
-/* A report's progress on stderr, when stderr is a terminal (history_set_progress). */
-struct report_progress {
-	const char *name;
-	bool shown;
-};
-
-static void
-report_progress(void *ctx, double seconds, size_t done, size_t total)
-{
-	struct report_progress *p = ctx;
-
-	p->shown = true;
-	if (total)
-		fprintf(stderr, "\r\033[Kreport %s: %3.0f%% (%.0f s)", p->name,
-			100.0 * (double)done / (double)total, seconds);
-	else
-		fprintf(stderr, "\r\033[Kreport %s: reading the store (%.0f s)", p->name, seconds);
-	fflush(stderr);
 }
 
 static int
@@ -778,11 +816,11 @@ cmd_report(int argc, char **argv)
 		return 1;
 	}
 	prog.name = reports[i].name;
+	report_prog = &prog;
 	if (isatty(STDERR_FILENO))
-		history_set_progress(h, report_progress, &prog);
+		history_set_progress(h, progress_after(), report_progress, &prog);
 	rc = reports[i].run(h, &o);
-	if (prog.shown)
-		fputs("\r\033[K", stderr);
+	report_progress_clear();
 	history_close(h);
 	return rc;
 }

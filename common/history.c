@@ -252,6 +252,7 @@ struct history {
 	/* history_set_progress(): the hook, where the report is, when it began */
 	void (*progress)(void *ctx, double seconds, size_t done, size_t total);
 	void *progress_ctx;
+	double progress_after;
 	size_t done, total;
 	struct timespec started, shown;
 	bool in_txn;		/* a write transaction is open */
@@ -544,7 +545,7 @@ tick(struct history *h)
 	if (!h->progress)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (since(&h->started, &now) < 1.0 || since(&h->shown, &now) < 0.1)
+	if (since(&h->started, &now) < h->progress_after || since(&h->shown, &now) < 0.1)
 		return;
 	h->shown = now;
 	h->progress(h->progress_ctx, since(&h->started, &now), h->done, h->total);
@@ -569,11 +570,12 @@ progress_start(struct history *h, size_t total)
 }
 
 void
-history_set_progress(struct history *h,
+history_set_progress(struct history *h, double after,
 		     void (*fn)(void *ctx, double seconds, size_t done, size_t total), void *ctx)
 {
 	h->progress = fn;
 	h->progress_ctx = ctx;
+	h->progress_after = after;
 	sqlite3_progress_handler(h->db, fn ? 100000 : 0, fn ? query_tick : NULL, h);
 }
 

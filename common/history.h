@@ -240,11 +240,11 @@ int history_ingest_lines(struct history *h, const char *path, const struct histo
 /* ---- progress ------------------------------------------------------------------------ */
 
 /*
- * A hook the reports call while they work, once they have taken a second, at
- * most ten times a second: the seconds so far, and how far they are (done of
- * total; total 0 while that is not known yet). NULL removes it.
+ * A hook the reports call while they work, once they have taken `after`
+ * seconds, at most ten times a second: the seconds so far, and how far they
+ * are (done of total; total 0 while that is not known yet). NULL removes it.
  */
-void history_set_progress(struct history *h,
+void history_set_progress(struct history *h, double after,
 			  void (*fn)(void *ctx, double seconds, size_t done, size_t total),
 			  void *ctx);
 
