@@ -1360,14 +1360,14 @@ bench_html(const struct history_bench *b, bool anonymised, struct sbuf *out)
 	if (!b->ntop) {
 		sbuf_addstr(out, "<p>none</p>\n");
 	} else {
-		sbuf_addstr(out, "<div class=\"wide\"><table>\n<thead><tr><th scope=\"col\">CONTROL</th>"
-				 "<th scope=\"col\">SEVERITY</th><th scope=\"col\" class=\"n\">HOSTS</th>");
-		for (j = 0; j < b->ngroups; j++) {
-			sbuf_addstr(out, "<th scope=\"col\" class=\"n\">");
-			html_put(out, b->groups[j].label, 0);
-			sbuf_addstr(out, "</th>");
-		}
-		sbuf_addstr(out, "<th scope=\"col\">TITLE</th></tr></thead>\n<tbody>\n");
+		/*
+		 * Two tables, so that a hundred municipalities stay readable: the
+		 * controls with their titles, then one row per group and one
+		 * column per control (at most HISTORY_BENCH_TOP columns).
+		 */
+		sbuf_addstr(out, "<table>\n<thead><tr><th scope=\"col\">CONTROL</th>"
+				 "<th scope=\"col\">SEVERITY</th><th scope=\"col\" class=\"n\">HOSTS</th>"
+				 "<th scope=\"col\">TITLE</th></tr></thead>\n<tbody>\n");
 		for (i = 0; i < b->ntop; i++) {
 			const struct history_bench_control *c = &b->top[i];
 
@@ -1378,15 +1378,33 @@ bench_html(const struct history_bench *b, bool anonymised, struct sbuf *out)
 			sbuf_addstr(out, "</td><td class=\"n\"");
 			html_attr(out, "data-control", c->id);
 			sbuf_addf(out, " data-key=\"hosts\">%zu</td>", c->hosts);
-			for (j = 0; j < b->ngroups; j++) {
+			sbuf_addstr(out, "<td class=\"wrap\">");
+			html_put(out, c->title, 0);
+			sbuf_addstr(out, "</td></tr>\n");
+		}
+		sbuf_addstr(out, "</tbody></table>\n<p>Hosts failing each control, per group:</p>\n"
+				 "<div class=\"wide\"><table>\n<thead><tr><th scope=\"col\">GROUP</th>");
+		for (i = 0; i < b->ntop; i++) {
+			sbuf_addstr(out, "<th scope=\"col\" class=\"n\"");
+			html_attr(out, "title", b->top[i].title);
+			sbuf_addch(out, '>');
+			html_put(out, b->top[i].id, 0);
+			sbuf_addstr(out, "</th>");
+		}
+		sbuf_addstr(out, "</tr></thead>\n<tbody>\n");
+		for (j = 0; j < b->ngroups; j++) {
+			sbuf_addstr(out, "<tr><th scope=\"row\">");
+			html_put(out, b->groups[j].label, 0);
+			sbuf_addstr(out, "</th>");
+			for (i = 0; i < b->ntop; i++) {
+				const struct history_bench_control *c = &b->top[i];
+
 				sbuf_addstr(out, "<td class=\"n\"");
 				html_attr(out, "data-control", c->id);
 				html_attr(out, "data-group", b->groups[j].label);
 				sbuf_addf(out, " data-key=\"hosts\">%zu</td>", c->per_group[j]);
 			}
-			sbuf_addstr(out, "<td class=\"wrap\">");
-			html_put(out, c->title, 0);
-			sbuf_addstr(out, "</td></tr>\n");
+			sbuf_addstr(out, "</tr>\n");
 		}
 		sbuf_addstr(out, "</tbody></table></div>\n");
 	}

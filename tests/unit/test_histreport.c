@@ -550,11 +550,13 @@ test_html_bench(void **state)
 				       "data-key=\"compliance\">33.0</tspan> %</text>"));
 	assert_int_equal(count(sb.buf, "<tspan data-in=\"chart\""), 1);
 	assert_non_null(strstr(sb.buf, "no compliance in force</text>"));
-	/* the controls failing most widely, the columns of text */
+	/* the controls with their titles, then a group per row and a control per column */
 	assert_non_null(strstr(sb.buf, "<th scope=\"col\">CONTROL</th><th scope=\"col\">SEVERITY</th>"
-				       "<th scope=\"col\" class=\"n\">HOSTS</th><th scope=\"col\" class=\"n\">"
-				       "Aarhus</th><th scope=\"col\" class=\"n\">(no group)</th>"
-				       "<th scope=\"col\">TITLE</th>"));
+					"<th scope=\"col\" class=\"n\">HOSTS</th><th scope=\"col\">TITLE</th>"));
+	assert_non_null(strstr(sb.buf, "<thead><tr><th scope=\"col\">GROUP</th><th scope=\"col\" "
+					"class=\"n\" title=\""));
+	assert_non_null(strstr(sb.buf, "<tr><th scope=\"row\">Aarhus</th><td class=\"n\" "
+					"data-control=\""));
 	assert_non_null(strstr(sb.buf, "data-control=\"LNX-001\" data-key=\"hosts\">3</td>"));
 	assert_non_null(strstr(sb.buf, "data-control=\"LNX-001\" data-group=\"(no group)\" "
 				       "data-key=\"hosts\">1</td>"));
