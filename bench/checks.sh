@@ -20,6 +20,7 @@
 # reads the same files on every machine.
 PLUGINS=${PLUGINS:-/usr/lib/nagios/plugins}
 declare -a CK_NAMES=()
+# shellcheck disable=SC2034 # CK_PAIR is read by the scripts that source this
 declare -A CK_CMD=() CK_OURS=() CK_PAIR=()
 declare -A CK_PORT=()
 
@@ -57,6 +58,7 @@ checks_peers() {
 # ck NAME OURS PAIR COMMAND: registers one command line.
 ck() {
 	CK_NAMES+=("$1")
+	# shellcheck disable=SC2034
 	CK_CMD[$1]=$4 CK_OURS[$1]=$2 CK_PAIR[$1]=$3
 }
 
