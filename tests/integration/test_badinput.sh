@@ -169,8 +169,12 @@ evfail() {
 	*) because "line 1: $(head -n 1 "$OUT")" ;; esac
 	[ "$(grep -c "^evidence not written: cannot open evidence '$ev': " "$OUT")" -eq 1 ] ||
 		because "no note 'evidence not written: cannot open evidence '$ev': ...'"
-	[ -d "$ev" ] || common_checks "$ev" ""
-	[ -d "$ev" ] && common_checks "$T/isdir/nothing-here" ""
+	if [ -d "$ev" ]; then	# the path is a directory: nothing may appear in it
+		common_checks "$ev/nothing" ""
+		[ -z "$(ls -A "$ev")" ] || because "something was written into '$ev'"
+	else
+		common_checks "$ev" ""
+	fi
 	report "$c: $name: reported as usual with the note 'evidence not written'"
 }
 
