@@ -33,6 +33,12 @@ CHECK=$BUILD/check_baseline_host
 VALGRIND=${VALGRIND-$(command -v valgrind)}
 VALGRIND_ALL=${VALGRIND_ALL:-0}
 VALGRIND_CASES=" waiver-unknown-control evidence-no-dir "
+# A sanitizer build (make check SANITIZE=...) checks memory itself, and memcheck cannot
+# run a program built with ASan: the memcheck runs are for the plain build only.
+if [ -n "$VALGRIND" ] && ldd "$CHECK" 2>/dev/null | grep -q 'libasan'; then
+	VALGRIND=""
+	echo "# $CHECK is built with AddressSanitizer: the memcheck runs are left to the plain build"
+fi
 [ -n "$VALGRIND" ] || echo "# valgrind not installed: the memcheck runs are skipped"
 
 # The bad files, once for all checks.
