@@ -651,6 +651,9 @@ mx_read(struct probe *p)
 	if (!answered(q)) {
 		facts_set_error(p->f, "mail.mx_kind", "%s", why(q));
 		facts_set_error(p->f, "mail.no_mail", "%s", why(q));
+		/* without the MX hosts, TLS-012 cannot tell whether it applies */
+		facts_set_error(p->f, "tls.starttls_offered", "MX: %s", why(q));
+		facts_set_error(p->f, "tls.protocols", "MX: %s", why(q));
 		return -1;
 	}
 	for (i = 0; i < q->nrr; i++) {

@@ -615,8 +615,12 @@ eval_leaf(const struct rule *r, const struct rule_env *env, const struct facts *
 	size_t i, j;
 	int c;
 
-	if (r->op == RULE_PRESENT)
-		return fa && fa->ok ? TRI_TRUE : TRI_FALSE;
+	/*
+	 * present: gathered or not. A fact the check tried to gather and could not
+	 * leaves it open whether the control applies: unknown, never "not applicable".
+	 */
+	if (r->op == RULE_PRESENT && !fa)
+		return TRI_FALSE;
 	if (!fa) {
 		unknown(why, "fact '%s' was not gathered", r->fact);
 		return TRI_UNKNOWN;
@@ -625,6 +629,8 @@ eval_leaf(const struct rule *r, const struct rule_env *env, const struct facts *
 		unknown(why, "%s: %s", r->fact, fa->reason);
 		return TRI_UNKNOWN;
 	}
+	if (r->op == RULE_PRESENT)
+		return TRI_TRUE;
 	if (!v && r->src != SRC_TABLE) {
 		unknown(why, "parameter '%s' is missing", r->name);
 		return TRI_UNKNOWN;

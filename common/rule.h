@@ -17,7 +17,8 @@
  *                                match fits the fact decides, and extract (if any)
  *                                takes the version to compare out of the fact
  *   range                        number fact does not alert against a Nagios range
- *   present                      the fact was gathered (true/false); never unknown
+ *   present                      the fact was gathered (true/false); unknown when
+ *                                gathering it failed
  * Combinations: all any none over "rules".
  *
  * Unknown propagates Kleene-style: all() is false if any part is false (even

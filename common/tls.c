@@ -866,7 +866,8 @@ closed(struct tls_attempt *a)
  *    cipher": REFUSED
  *  - EOF: see closed()
  *  - anything else, including "wrong version number" on bytes that are not
- *    a TLS record (an HTTP answer, garbage): FAILED
+ *    a TLS record (an HTTP answer, garbage) or on a record after the
+ *    ServerHello (a valid start, then garbage): FAILED
  */
 static enum tls_step
 ssl_error(struct tls_attempt *a)
@@ -891,10 +892,18 @@ ssl_error(struct tls_attempt *a)
 			queue_reason(why, sizeof(why), "refused");
 			return end(a, TLS_STEP_REFUSED, why);
 		case SSL_R_WRONG_VERSION_NUMBER:
-			if (a->have_header && a->first_header[1] == 0x03) {
+			/*
+			 * A refusal only while the ServerHello is awaited: after it, a
+			 * record with another version is garbage in the handshake.
+			 */
+			if (a->have_header && a->first_header[1] == 0x03 &&
+			    SSL_get_state(a->ssl) == TLS_ST_CW_CLNT_HELLO) {
 				queue_reason(why, sizeof(why), "refused");
 				return end(a, TLS_STEP_REFUSED, why);
 			}
+			if (SSL_get_state(a->ssl) != TLS_ST_CW_CLNT_HELLO)
+				return end(a, TLS_STEP_FAILED,
+					   "a broken record after the server's hello (wrong version number)");
 			return end(a, TLS_STEP_FAILED, "not a tls answer (wrong version number)");
 		default:
 			break;

@@ -122,7 +122,8 @@ static const struct row rows[] = {
 	/* missing and broken facts: unknown, never pass */
 	{ "{\"op\":\"eq\",\"fact\":\"nope\",\"value\":1}", TRI_UNKNOWN },
 	{ "{\"op\":\"none_of\",\"fact\":\"broken\",\"value\":[\"x\"]}", TRI_UNKNOWN },
-	{ "{\"op\":\"present\",\"fact\":\"broken\"}", TRI_FALSE },
+	{ "{\"op\":\"present\",\"fact\":\"broken\"}", TRI_UNKNOWN },
+	{ "{\"op\":\"present\",\"fact\":\"never_gathered\"}", TRI_FALSE },
 	{ "{\"op\":\"present\",\"fact\":\"bits\"}", TRI_TRUE },
 	/* three-valued combinations */
 	{ "{\"op\":\"all\",\"rules\":[{\"op\":\"eq\",\"fact\":\"nope\",\"value\":1},"
