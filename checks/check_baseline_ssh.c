@@ -7,8 +7,10 @@
  *   kexinit          the server's KEXINIT (sent in clear): algorithm lists
  *   hostkey          libssh, one key exchange per host key family offered,
  *                    to measure each host key
- *   auth             libssh, "none" authentication for a random user name:
- *                    the methods the server offers
+ *   auth             libssh, "none" authentication for a random user name
+ *                    on the first session whose key exchange succeeded (a
+ *                    connection of its own only when there is none): the
+ *                    methods the server offers
  * Parsing lives in common/ssh_wire.c; this file does the I/O.
  */
 #include <errno.h>
@@ -318,11 +320,13 @@ b64_decode(const char *in, uint8_t *out, size_t outmax)
 /*
  * One key exchange offering only `hostkeys`: the server's key as "TYPE BITS"
  * (type in type, size in *bits). Returns 0, -1 with a reason in e, or -2 when
- * the deadline passed.
+ * the deadline passed. keep: when not NULL and *keep is NULL, a session whose
+ * key exchange succeeded is left connected in *keep (the caller frees it), so
+ * that the authentication request needs no connection of its own.
  */
 static int
 fetch_hostkey(struct probe *p, const char *user, const char *hostkeys, char *type, size_t typelen,
-	      unsigned *bits, struct errmsg *e)
+	      unsigned *bits, ssh_session *keep, struct errmsg *e)
 {
 	ssh_session s;
 	ssh_key key = NULL;
@@ -366,6 +370,10 @@ out:
 	if (b64)
 		ssh_string_free_char(b64);
 	ssh_key_free(key);
+	if (keep && !*keep) {
+		*keep = s;
+		return rc;
+	}
 	ssh_disconnect(s);
 	ssh_free(s);
 	return rc;
@@ -393,9 +401,13 @@ offered(const struct ssh_namelist *nl, const char *name)
 	return false;
 }
 
-/* Stage hostkey: ssh.hostkeys and ssh.hostkey_rsa_bits. -1: deadline. */
+/*
+ * Stage hostkey: ssh.hostkeys and ssh.hostkey_rsa_bits. -1: deadline. The
+ * first session whose key exchange succeeded is left in *keep (NULL if none),
+ * connected, for probe_auth(); the caller frees it.
+ */
 static int
-probe_hostkeys(struct probe *p, const char *user, const struct ssh_kexinit *k)
+probe_hostkeys(struct probe *p, const char *user, const struct ssh_kexinit *k, ssh_session *keep)
 {
 	const struct ssh_namelist *nl = &k->lists[SSH_HOSTKEY_ALGS];
 	char *got[NELEM(families)], type[SSH_NAME_MAX + 1];
@@ -419,7 +431,7 @@ probe_hostkeys(struct probe *p, const char *user, const struct ssh_kexinit *k)
 		}
 		nfam++;
 		rsa_offered |= families[i].rsa;
-		rc = fetch_hostkey(p, user, sbuf_str(&algs), type, sizeof(type), &bits, &e);
+		rc = fetch_hostkey(p, user, sbuf_str(&algs), type, sizeof(type), &bits, keep, &e);
 		sbuf_release(&algs);
 		if (rc == -2) {
 			for (j = 0; j < ngot; j++)
@@ -451,9 +463,13 @@ probe_hostkeys(struct probe *p, const char *user, const struct ssh_kexinit *k)
 	return 0;
 }
 
-/* Stage auth: ssh.auth_methods from a "none" request. -1: deadline. */
+/*
+ * Stage auth: ssh.auth_methods from a "none" request on s, a session whose key
+ * exchange is done (probe_hostkeys() leaves one), or, when s is NULL, on a
+ * connection of its own. s stays the caller's. -1: deadline.
+ */
 static int
-probe_auth(struct probe *p, const char *user)
+probe_auth(struct probe *p, const char *user, ssh_session s)
 {
 	static const struct {
 		unsigned bit;
@@ -466,45 +482,44 @@ probe_auth(struct probe *p, const char *user)
 		{ SSH_AUTH_METHOD_GSSAPI_MIC, "gssapi-with-mic" },
 	};
 	const char *names[NELEM(methods)];
+	ssh_session own = NULL;
 	struct errmsg e;
-	ssh_session s;
 	size_t n = 0, i;
-	int rc, list;
+	int rc, list, ret = 0;
 
 	deadline_stage(&p->d, "auth");
-	if (!(s = libssh_session(p, user, NULL, &e))) {
-		facts_set_error(p->f, "ssh.auth_methods", "%s", e.msg);
-		return 0;
-	}
-	if (libssh_timeout(s, &p->d) == -1) {
-		ssh_free(s);
-		return fail_timeout(p, "connecting for the authentication methods");
-	}
-	if (ssh_connect(s) != SSH_OK) {
-		if (libssh_timed_out(p)) {
-			ssh_free(s);
+	if (!s) {
+		if (!(s = own = libssh_session(p, user, NULL, &e))) {
+			facts_set_error(p->f, "ssh.auth_methods", "%s", e.msg);
+			return 0;
+		}
+		if (libssh_timeout(s, &p->d) == -1) {
+			ssh_free(own);
 			return fail_timeout(p, "connecting for the authentication methods");
 		}
-		facts_set_error(p->f, "ssh.auth_methods", "key exchange failed: %s",
-				ssh_get_error(s));
-		ssh_free(s);
-		return 0;
+		if (ssh_connect(s) != SSH_OK) {
+			if (libssh_timed_out(p)) {
+				ssh_free(own);
+				return fail_timeout(p, "connecting for the authentication methods");
+			}
+			facts_set_error(p->f, "ssh.auth_methods", "key exchange failed: %s",
+					ssh_get_error(s));
+			ssh_free(own);
+			return 0;
+		}
 	}
 	if (libssh_timeout(s, &p->d) == -1) {
-		ssh_disconnect(s);
-		ssh_free(s);
-		return fail_timeout(p, "asking for the authentication methods");
+		ret = fail_timeout(p, "asking for the authentication methods");
+		goto out;
 	}
 	rc = ssh_userauth_none(s, NULL);
 	if (rc == SSH_AUTH_ERROR) {
-		bool late = libssh_timed_out(p);
-
-		if (!late)
+		if (libssh_timed_out(p))
+			ret = fail_timeout(p, "asking for the authentication methods");
+		else
 			facts_set_error(p->f, "ssh.auth_methods",
 					"authentication request 'none' failed: %s", ssh_get_error(s));
-		ssh_disconnect(s);
-		ssh_free(s);
-		return late ? fail_timeout(p, "asking for the authentication methods") : 0;
+		goto out;
 	}
 	if (rc == SSH_AUTH_SUCCESS) {
 		/* the server let a random user in without any credential */
@@ -516,9 +531,12 @@ probe_auth(struct probe *p, const char *user)
 				names[n++] = methods[i].name;
 	}
 	facts_set_list(p->f, "ssh.auth_methods", names, n);
-	ssh_disconnect(s);
-	ssh_free(s);
-	return 0;
+out:
+	if (own) {
+		ssh_disconnect(own);
+		ssh_free(own);
+	}
+	return ret;
 }
 
 /* "cb-probe-" and 8 random hex digits: a user that does not exist. */
@@ -538,6 +556,7 @@ probe(struct facts *f, const struct opts *o, struct report *r)
 {
 	struct probe p = { .o = o, .r = r, .f = f, .fd = -1 };
 	struct ssh_kexinit k;
+	ssh_session kept = NULL;
 	unsigned long port;
 	char user[32];
 	int rc;
@@ -558,7 +577,12 @@ probe(struct facts *f, const struct opts *o, struct report *r)
 		ssh_set_log_level(SSH_LOG_NOLOG);
 		ssh_set_log_callback(libssh_quiet);
 		random_user(user);
-		rc = probe_hostkeys(&p, user, &k) == 0 && probe_auth(&p, user) == 0 ? 0 : -1;
+		rc = probe_hostkeys(&p, user, &k, &kept) == 0 && probe_auth(&p, user, kept) == 0
+			     ? 0 : -1;
+		if (kept) {
+			ssh_disconnect(kept);
+			ssh_free(kept);
+		}
 	}
 	ssh_kexinit_release(&k);
 	return rc < 0 ? -1 : 0;
