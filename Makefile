@@ -79,6 +79,9 @@ $(LIB): $(LIB_OBJ)
 $(BUILD)/check_baseline_%: $(BUILD)/checks/check_baseline_%.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# check_baseline_ssh runs its host key exchanges in threads of their own
+$(BUILD)/check_baseline_ssh: LDFLAGS += -pthread
+
 $(CLI): $(BUILD)/cli/cyberbaseline.o $(BUILD)/cli/follow.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

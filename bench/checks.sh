@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Sourced by bench/load and bench/callgrind: the loopback peers of
 # scripts/peers.sh and, against them, the command lines of bench/run for each
-# of our checks and its nearest monitoring-plugins neighbour. Needs ROOT and
+# of our checks and its nearest monitoring-plugins neighbour (for SSH also
+# OpenSSH's ssh-keyscan, the same host key work as ours). Needs ROOT and
 # PEER_DIR set and scripts/peers.sh sourced (the caller stops the peers).
 #
 #   checks_peers SECTION...   starts the peers the sections need (ssh tls snmp
@@ -71,7 +72,9 @@ checks_commands() {
 		case $s in
 		ssh)
 			ck ssh 1 ssh "$bin/check_baseline_ssh -H 127.0.0.1 -p ${CK_PORT[ssh]} -B $base"
-			ck check_ssh 0 ssh "$PLUGINS/check_ssh -H 127.0.0.1 -p ${CK_PORT[ssh]}" ;;
+			ck check_ssh 0 ssh "$PLUGINS/check_ssh -H 127.0.0.1 -p ${CK_PORT[ssh]}"
+			# OpenSSH's own: one key exchange per key type, our host key stage's work
+			ck ssh-keyscan 0 ssh "$(command -v ssh-keyscan || echo /usr/bin/ssh-keyscan) -p ${CK_PORT[ssh]} -t rsa,ecdsa,ed25519 127.0.0.1" ;;
 		tls)
 			ck tls 1 tls "$bin/check_baseline_tls -H 127.0.0.1 -p ${CK_PORT[tls]} --sni localhost --ca-file $ca -B $base -P udvidet"
 			ck check_http-C 0 tls "$PLUGINS/check_http -C 30 -H 127.0.0.1 -p ${CK_PORT[tls]} --ssl" ;;

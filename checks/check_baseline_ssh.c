@@ -6,13 +6,21 @@
  *   connect, banner  our own TCP connection: the identification string
  *   kexinit          the server's KEXINIT (sent in clear): algorithm lists
  *   hostkey          libssh, one key exchange per host key family offered,
- *                    to measure each host key
- *   auth             libssh, "none" authentication for a random user name:
- *                    the methods the server offers
+ *                    to measure each host key: all at once, one thread each
+ *                    (sshd's fork per connection and its host key signature
+ *                    are the wall time; our CPU is a few milliseconds)
+ *   auth             libssh, "none" authentication for a random user name
+ *                    on the first session whose key exchange succeeded (a
+ *                    connection of its own only when there is none): the
+ *                    methods the server offers
+ * So against a server with an Ed25519 and an RSA host key: three connections,
+ * the last two side by side.
  * Parsing lives in common/ssh_wire.c; this file does the I/O.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -49,9 +57,9 @@ static const char description[] =
 	"Checks an SSH server from the network against the SSH controls of the baseline:\n"
 	"the protocol and software version (identification string), the key exchange,\n"
 	"cipher, MAC and host key algorithms (the server's KEXINIT), the size of each host\n"
-	"key (one key exchange per key type) and the login methods offered (an\n"
-	"authentication request with method 'none' for a random user name). It never logs\n"
-	"in and needs no account.";
+	"key (one key exchange per key type, side by side) and the login methods offered\n"
+	"(an authentication request with method 'none' for a random user name, on the\n"
+	"first of those connections). It never logs in and needs no account.";
 
 /* One run of the probe: where facts, failures and the deadline go. */
 struct probe {
@@ -318,11 +326,13 @@ b64_decode(const char *in, uint8_t *out, size_t outmax)
 /*
  * One key exchange offering only `hostkeys`: the server's key as "TYPE BITS"
  * (type in type, size in *bits). Returns 0, -1 with a reason in e, or -2 when
- * the deadline passed.
+ * the deadline passed. keep: when not NULL, a session whose key exchange
+ * succeeded is left connected in *keep (the caller frees it), so that the
+ * authentication request needs no connection of its own; else *keep is NULL.
  */
 static int
-fetch_hostkey(struct probe *p, const char *user, const char *hostkeys, char *type, size_t typelen,
-	      unsigned *bits, struct errmsg *e)
+fetch_hostkey(const struct probe *p, const char *user, const char *hostkeys, char *type,
+	      size_t typelen, unsigned *bits, ssh_session *keep, struct errmsg *e)
 {
 	ssh_session s;
 	ssh_key key = NULL;
@@ -331,6 +341,8 @@ fetch_hostkey(struct probe *p, const char *user, const char *hostkeys, char *typ
 	long n;
 	int rc = -1;
 
+	if (keep)
+		*keep = NULL;
 	if (!(s = libssh_session(p, user, hostkeys, e)))
 		return -1;
 	if (libssh_timeout(s, &p->d) == -1) {
@@ -366,6 +378,10 @@ out:
 	if (b64)
 		ssh_string_free_char(b64);
 	ssh_key_free(key);
+	if (keep) {
+		*keep = s;
+		return rc;
+	}
 	ssh_disconnect(s);
 	ssh_free(s);
 	return rc;
@@ -393,50 +409,212 @@ offered(const struct ssh_namelist *nl, const char *name)
 	return false;
 }
 
-/* Stage hostkey: ssh.hostkeys and ssh.hostkey_rsa_bits. -1: deadline. */
+/* The methods a refusal can list, by libssh's bit for each. */
+static const struct {
+	unsigned bit;
+	const char *name;
+} auth_methods[] = {
+	{ SSH_AUTH_METHOD_PASSWORD, "password" },
+	{ SSH_AUTH_METHOD_INTERACTIVE, "keyboard-interactive" },
+	{ SSH_AUTH_METHOD_PUBLICKEY, "publickey" },
+	{ SSH_AUTH_METHOD_HOSTBASED, "hostbased" },
+	{ SSH_AUTH_METHOD_GSSAPI_MIC, "gssapi-with-mic" },
+};
+
+/*
+ * The answer to the "none" request, gathered in whichever thread holds a
+ * session and turned into facts by probe_auth() in the main thread. taken:
+ * set by the one session that asks.
+ */
+struct auth_answer {
+	atomic_flag taken;
+	int rc;			/* 0: names; -1: reason in e; -2: deadline, doing */
+	const char *names[NELEM(auth_methods)];
+	size_t n;
+	const char *doing;
+	struct errmsg e;
+};
+
+/* Sends the "none" request on s, a session whose key exchange is done. */
+static void
+auth_none(const struct probe *p, ssh_session s, struct auth_answer *a)
+{
+	int rc, list;
+	size_t i;
+
+	if (libssh_timeout(s, &p->d) == -1) {
+		a->rc = -2;
+		a->doing = "asking for the authentication methods";
+		return;
+	}
+	rc = ssh_userauth_none(s, NULL);
+	if (rc == SSH_AUTH_ERROR) {
+		if (libssh_timed_out(p)) {
+			a->rc = -2;
+			a->doing = "asking for the authentication methods";
+		} else {
+			a->rc = -1;
+			errmsg_set(&a->e, "authentication request 'none' failed: %s",
+				   ssh_get_error(s));
+		}
+		return;
+	}
+	a->n = 0;
+	if (rc == SSH_AUTH_SUCCESS) {
+		/* the server let a random user in without any credential */
+		a->names[a->n++] = "none";
+	} else {
+		list = ssh_userauth_list(s, NULL);
+		for (i = 0; i < NELEM(auth_methods); i++)
+			if ((unsigned)list & auth_methods[i].bit)
+				a->names[a->n++] = auth_methods[i].name;
+	}
+	a->rc = 0;
+}
+
+/* The "none" request on a connection of its own, when no host key session has one. */
+static void
+auth_own(const struct probe *p, const char *user, struct auth_answer *a)
+{
+	ssh_session s;
+
+	if (!(s = libssh_session(p, user, NULL, &a->e))) {
+		a->rc = -1;
+		return;
+	}
+	if (libssh_timeout(s, &p->d) == -1) {
+		a->rc = -2;
+		a->doing = "connecting for the authentication methods";
+		ssh_free(s);
+		return;
+	}
+	if (ssh_connect(s) != SSH_OK) {
+		if (libssh_timed_out(p)) {
+			a->rc = -2;
+			a->doing = "connecting for the authentication methods";
+		} else {
+			a->rc = -1;
+			errmsg_set(&a->e, "key exchange failed: %s", ssh_get_error(s));
+		}
+		ssh_free(s);
+		return;
+	}
+	auth_none(p, s, a);
+	ssh_disconnect(s);
+	ssh_free(s);
+}
+
+/*
+ * One host key family's key exchange, run in a thread of its own: the jobs
+ * share only the probe (read only while they run: options, port, deadline)
+ * and the auth answer, which the first job whose key exchange succeeds takes.
+ */
+struct hostkey_job {
+	const struct probe *p;
+	const char *user;
+	struct auth_answer *auth;
+	struct sbuf algs;	/* the algorithms offered for this family */
+	pthread_t tid;
+	bool threaded;
+	int rc;			/* fetch_hostkey()'s */
+	char type[SSH_NAME_MAX + 1];
+	unsigned bits;
+	struct errmsg e;
+};
+
+static void *
+hostkey_job_run(void *arg)
+{
+	struct hostkey_job *j = arg;
+	ssh_session s;
+
+	/* libssh keeps its log level and callback per thread */
+	ssh_set_log_level(SSH_LOG_NOLOG);
+	ssh_set_log_callback(libssh_quiet);
+	j->rc = fetch_hostkey(j->p, j->user, sbuf_str(&j->algs), j->type, sizeof(j->type),
+			      &j->bits, &s, &j->e);
+	if (s) {
+		if (!atomic_flag_test_and_set(&j->auth->taken))
+			auth_none(j->p, s, j->auth);
+		ssh_disconnect(s);
+		ssh_free(s);
+	}
+	return NULL;
+}
+
+/*
+ * Stage hostkey: ssh.hostkeys and ssh.hostkey_rsa_bits, one key exchange per
+ * family offered, all at once. The first session whose key exchange succeeds
+ * also asks for the authentication methods (into *auth; auth->taken tells
+ * whether one did). -1: deadline.
+ */
 static int
-probe_hostkeys(struct probe *p, const char *user, const struct ssh_kexinit *k)
+probe_hostkeys(struct probe *p, const char *user, const struct ssh_kexinit *k,
+	       struct auth_answer *auth)
 {
 	const struct ssh_namelist *nl = &k->lists[SSH_HOSTKEY_ALGS];
-	char *got[NELEM(families)], type[SSH_NAME_MAX + 1];
-	struct errmsg e, last = { "" }, rsa_err = { "" };
+	struct hostkey_job jobs[NELEM(families)];
+	char *got[NELEM(families)];
+	struct errmsg last = { "" }, rsa_err = { "" };
 	size_t ngot = 0, nfam = 0, i, j;
-	unsigned bits, rsa_min = 0;
-	bool rsa_offered = false;
+	unsigned rsa_min = 0;
+	bool rsa_offered = false, timed_out = false;
 
 	deadline_stage(&p->d, "hostkey");
 	for (i = 0; i < NELEM(families); i++) {
-		struct sbuf algs;
-		int rc;
+		struct hostkey_job *job = &jobs[i];
 
-		sbuf_init(&algs, 256);
+		memset(job, 0, sizeof(*job));
+		job->p = p;
+		job->user = user;
+		job->auth = auth;
+		sbuf_init(&job->algs, 256);
 		for (j = 0; j < NELEM(families[i].algs) && families[i].algs[j]; j++)
 			if (offered(nl, families[i].algs[j]))
-				sbuf_addf(&algs, "%s%s", algs.len ? "," : "", families[i].algs[j]);
-		if (algs.len == 0) {
-			sbuf_release(&algs);
+				sbuf_addf(&job->algs, "%s%s", job->algs.len ? "," : "",
+					  families[i].algs[j]);
+		if (job->algs.len == 0)
+			continue;
+		/* without a thread (none to be had), the job runs here, in turn */
+		job->threaded = pthread_create(&job->tid, NULL, hostkey_job_run, job) == 0;
+		if (!job->threaded)
+			hostkey_job_run(job);
+	}
+	for (i = 0; i < NELEM(families); i++)
+		if (jobs[i].threaded)
+			pthread_join(jobs[i].tid, NULL);
+
+	/* the results in family order, as one after the other would give them */
+	for (i = 0; i < NELEM(families); i++) {
+		struct hostkey_job *job = &jobs[i];
+
+		if (job->algs.len == 0 || timed_out) {
+			sbuf_release(&job->algs);
 			continue;
 		}
+		sbuf_release(&job->algs);
 		nfam++;
 		rsa_offered |= families[i].rsa;
-		rc = fetch_hostkey(p, user, sbuf_str(&algs), type, sizeof(type), &bits, &e);
-		sbuf_release(&algs);
-		if (rc == -2) {
-			for (j = 0; j < ngot; j++)
-				free(got[j]);
-			return fail_timeout(p, "measuring the host keys");
-		}
-		if (rc == -1) {
-			last = e;
-			if (families[i].rsa)
-				rsa_err = e;
-			if (p->o->verbose)
-				report_note(p->r, "host key not measured: %s", e.msg);
+		if (job->rc == -2) {
+			timed_out = true;
 			continue;
 		}
-		got[ngot++] = xasprintf("%s %u", type, bits);
-		if (families[i].rsa && (rsa_min == 0 || bits < rsa_min))
-			rsa_min = bits;
+		if (job->rc == -1) {
+			last = job->e;
+			if (families[i].rsa)
+				rsa_err = job->e;
+			if (p->o->verbose)
+				report_note(p->r, "host key not measured: %s", job->e.msg);
+			continue;
+		}
+		got[ngot++] = xasprintf("%s %u", job->type, job->bits);
+		if (families[i].rsa && (rsa_min == 0 || job->bits < rsa_min))
+			rsa_min = job->bits;
+	}
+	if (timed_out) {
+		for (j = 0; j < ngot; j++)
+			free(got[j]);
+		return fail_timeout(p, "measuring the host keys");
 	}
 	if (ngot || nfam == 0)
 		facts_set_list(p->f, "ssh.hostkeys", (const char *const *)got, ngot);
@@ -451,73 +629,23 @@ probe_hostkeys(struct probe *p, const char *user, const struct ssh_kexinit *k)
 	return 0;
 }
 
-/* Stage auth: ssh.auth_methods from a "none" request. -1: deadline. */
+/*
+ * Stage auth: ssh.auth_methods from the "none" request that a host key
+ * session already sent (auth->taken), or else from a connection of its own.
+ * -1: deadline.
+ */
 static int
-probe_auth(struct probe *p, const char *user)
+probe_auth(struct probe *p, const char *user, struct auth_answer *auth)
 {
-	static const struct {
-		unsigned bit;
-		const char *name;
-	} methods[] = {
-		{ SSH_AUTH_METHOD_PASSWORD, "password" },
-		{ SSH_AUTH_METHOD_INTERACTIVE, "keyboard-interactive" },
-		{ SSH_AUTH_METHOD_PUBLICKEY, "publickey" },
-		{ SSH_AUTH_METHOD_HOSTBASED, "hostbased" },
-		{ SSH_AUTH_METHOD_GSSAPI_MIC, "gssapi-with-mic" },
-	};
-	const char *names[NELEM(methods)];
-	struct errmsg e;
-	ssh_session s;
-	size_t n = 0, i;
-	int rc, list;
-
 	deadline_stage(&p->d, "auth");
-	if (!(s = libssh_session(p, user, NULL, &e))) {
-		facts_set_error(p->f, "ssh.auth_methods", "%s", e.msg);
-		return 0;
-	}
-	if (libssh_timeout(s, &p->d) == -1) {
-		ssh_free(s);
-		return fail_timeout(p, "connecting for the authentication methods");
-	}
-	if (ssh_connect(s) != SSH_OK) {
-		if (libssh_timed_out(p)) {
-			ssh_free(s);
-			return fail_timeout(p, "connecting for the authentication methods");
-		}
-		facts_set_error(p->f, "ssh.auth_methods", "key exchange failed: %s",
-				ssh_get_error(s));
-		ssh_free(s);
-		return 0;
-	}
-	if (libssh_timeout(s, &p->d) == -1) {
-		ssh_disconnect(s);
-		ssh_free(s);
-		return fail_timeout(p, "asking for the authentication methods");
-	}
-	rc = ssh_userauth_none(s, NULL);
-	if (rc == SSH_AUTH_ERROR) {
-		bool late = libssh_timed_out(p);
-
-		if (!late)
-			facts_set_error(p->f, "ssh.auth_methods",
-					"authentication request 'none' failed: %s", ssh_get_error(s));
-		ssh_disconnect(s);
-		ssh_free(s);
-		return late ? fail_timeout(p, "asking for the authentication methods") : 0;
-	}
-	if (rc == SSH_AUTH_SUCCESS) {
-		/* the server let a random user in without any credential */
-		names[n++] = "none";
-	} else {
-		list = ssh_userauth_list(s, NULL);
-		for (i = 0; i < NELEM(methods); i++)
-			if ((unsigned)list & methods[i].bit)
-				names[n++] = methods[i].name;
-	}
-	facts_set_list(p->f, "ssh.auth_methods", names, n);
-	ssh_disconnect(s);
-	ssh_free(s);
+	if (!atomic_flag_test_and_set(&auth->taken))
+		auth_own(p, user, auth);
+	if (auth->rc == -2)
+		return fail_timeout(p, auth->doing);
+	if (auth->rc == -1)
+		facts_set_error(p->f, "ssh.auth_methods", "%s", auth->e.msg);
+	else
+		facts_set_list(p->f, "ssh.auth_methods", auth->names, auth->n);
 	return 0;
 }
 
@@ -538,6 +666,7 @@ probe(struct facts *f, const struct opts *o, struct report *r)
 {
 	struct probe p = { .o = o, .r = r, .f = f, .fd = -1 };
 	struct ssh_kexinit k;
+	struct auth_answer auth = { .taken = ATOMIC_FLAG_INIT };
 	unsigned long port;
 	char user[32];
 	int rc;
@@ -558,7 +687,8 @@ probe(struct facts *f, const struct opts *o, struct report *r)
 		ssh_set_log_level(SSH_LOG_NOLOG);
 		ssh_set_log_callback(libssh_quiet);
 		random_user(user);
-		rc = probe_hostkeys(&p, user, &k) == 0 && probe_auth(&p, user) == 0 ? 0 : -1;
+		rc = probe_hostkeys(&p, user, &k, &auth) == 0 && probe_auth(&p, user, &auth) == 0
+			     ? 0 : -1;
 	}
 	ssh_kexinit_release(&k);
 	return rc < 0 ? -1 : 0;
