@@ -44,11 +44,13 @@ for need in /usr/sbin/nsd /usr/sbin/unbound /usr/sbin/nginx /usr/sbin/snmpd /usr
 done
 
 VALGRIND=${VALGRIND-$(command -v valgrind)}
-if [ -n "$VALGRIND" ] && ldd "$CHECK" 2>/dev/null | grep -q 'libasan'; then
+if ldd "$CHECK" 2>/dev/null | grep -q 'libasan'; then
 	VALGRIND=""
 	echo "# $CHECK is built with AddressSanitizer: it checks memory itself, without valgrind"
+else
+	# the plain build's matrix is the memcheck one (scripts/install-deps installs it)
+	assert "valgrind is installed (VALGRIND=$VALGRIND)" [ -x "$VALGRIND" ]
 fi
-[ -n "$VALGRIND" ] || echo "# no valgrind run (not installed, or a sanitizer build)"
 TIMEOUT=6	# -t of every run
 BOUND=$((TIMEOUT + 4))
 ONLY=${HOSTILE_ONLY:-}
