@@ -23,6 +23,7 @@ MODE:
 
 Runs until killed. Nothing but 127.0.0.1 and ::1 is ever used.
 """
+import os
 import random
 import select
 import socket
@@ -199,7 +200,6 @@ def main_tcp():
         s.listen(64)
     with open(PORTFILE + ".tmp", "w") as f:
         f.write("%d\n" % port)
-    import os
     os.rename(PORTFILE + ".tmp", PORTFILE)
     while True:
         r, _, _ = select.select(socks, [], [])
@@ -219,7 +219,6 @@ def oversized_datagram(req):
 
 
 def main_udp():
-    import os
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
