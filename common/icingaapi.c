@@ -16,6 +16,7 @@
 int
 icingaapi_global_init(struct errmsg *e)
 {
+	util_tls_keylog_off();	/* before libcurl opens the file it names */
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		errmsg_set(e, "cannot initialise libcurl");
 		return -1;

@@ -370,6 +370,12 @@ util_read_private_file(const char *path, const char *what, size_t max, char **da
 }
 
 void
+util_tls_keylog_off(void)
+{
+	unsetenv("SSLKEYLOGFILE");
+}
+
+void
 util_today(char out[11])
 {
 	const char *env = getenv("CB_TODAY");

@@ -98,6 +98,18 @@ int util_read_file(const char *path, const char *what, size_t max, char **data,
 int util_read_private_file(const char *path, const char *what, size_t max, char **data,
 			   size_t *len, struct errmsg *e);
 
+/*
+ * Removes SSLKEYLOGFILE from the environment. libcurl's OpenSSL backend
+ * (7.88 in Debian 12) opens the file that variable names in
+ * curl_global_init() and appends the secrets of every TLS session to it, and
+ * OpenSSL from 3.5 (built with enable-sslkeylog) does the same for any
+ * SSL_CTX: a file written outside --evidence and --state-dir, holding what
+ * decrypts the session. Call it before any library is initialised;
+ * report_init() (the first call of every check) and
+ * icingaapi_global_init() (the CLI) do.
+ */
+void util_tls_keylog_off(void);
+
 /* Today's date in UTC as YYYY-MM-DD, or CB_TODAY from the environment (tests). */
 void util_today(char out[11]);
 /* Now in UTC as RFC 3339 "2026-11-28T10:06:16Z". */
