@@ -5,9 +5,12 @@
 # OpenSSH's ssh-keyscan, the same host key work as ours). Needs ROOT and
 # PEER_DIR set and scripts/peers.sh sourced (the caller stops the peers).
 #
-#   checks_peers SECTION...   starts the peers the sections need (ssh tls snmp
-#                             web mail; host needs none); 0, or 1 with a reason
-#                             on stderr when one did not start
+#   checks_peers SECTION...   starts the peers the sections need (ssh tls
+#                             tls-nginx snmp web mail; host needs none); 0, or
+#                             1 with a reason on stderr when one did not start.
+#                             tls is openssl s_server (one connection at a
+#                             time), tls-nginx nginx with the same certificate
+#                             and policy
 #   checks_commands BIN BASE SECTION...
 #                             fills CK_NAMES (in order), CK_CMD[name],
 #                             CK_OURS[name] (1: ours, 0: a neighbour) and
@@ -35,6 +38,9 @@ checks_peers() {
 		tls)
 			peer_tls_modern || { echo "checks: openssl s_server did not start" >&2; return 1; }
 			CK_PORT[tls]=$PEER_PORT ;;
+		tls-nginx)
+			peer_tls_nginx || { echo "checks: the nginx TLS peer did not start" >&2; return 1; }
+			CK_PORT[tls-nginx]=$PEER_PORT ;;
 		snmp)
 			peer_snmp_hardened || { echo "checks: the hardened snmpd did not start" >&2; return 1; }
 			CK_PORT[snmp-h]=$PEER_PORT
@@ -78,6 +84,9 @@ checks_commands() {
 		tls)
 			ck tls 1 tls "$bin/check_baseline_tls -H 127.0.0.1 -p ${CK_PORT[tls]} --sni localhost --ca-file $ca -B $base -P udvidet"
 			ck check_http-C 0 tls "$PLUGINS/check_http -C 30 -H 127.0.0.1 -p ${CK_PORT[tls]} --ssl" ;;
+		tls-nginx)
+			ck tls-nginx 1 tls-nginx "$bin/check_baseline_tls -H 127.0.0.1 -p ${CK_PORT[tls-nginx]} --sni localhost --ca-file $ca -B $base -P udvidet"
+			ck check_http-C-nginx 0 tls-nginx "$PLUGINS/check_http -C 30 -H 127.0.0.1 -p ${CK_PORT[tls-nginx]} --ssl" ;;
 		snmp)
 			hcred=$PEER_DIR/snmp-hardened/credentials wcred=$PEER_DIR/snmp-weak/credentials
 			ck snmp-v3 1 snmp-v3 "$bin/check_baseline_snmp -H 127.0.0.1 -p ${CK_PORT[snmp-h]} --credentials $hcred --host-name sw-core-01 -B $base"

@@ -3,13 +3,9 @@
  * verification always on, basic auth from a 0600 file, newline-separated
  * JSON events streamed to a callback.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -20,6 +16,7 @@
 int
 icingaapi_global_init(struct errmsg *e)
 {
+	util_tls_keylog_off();	/* before libcurl opens the file it names */
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		errmsg_set(e, "cannot initialise libcurl");
 		return -1;
@@ -51,89 +48,55 @@ icingaapi_cred_free(char *user, char *password)
 	wipe_free(password);
 }
 
-int
-icingaapi_cred_load(const char *path, char **user, char **password, struct errmsg *e)
+/* Splits the file's text (wiped and freed by the caller) into *user and *password. */
+static int
+cred_parse(char *text, size_t len, const char *path, char **user, char **password,
+	   struct errmsg *e)
 {
-	char buf[ICINGAAPI_CRED_MAX + 2], *colon, *nl;
-	struct stat st;
-	unsigned mode;
-	size_t have = 0, i;
-	ssize_t got;
-	int fd, err;
+	char *colon, *nl;
+	size_t i;
 
-	*user = *password = NULL;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	if (fd == -1 || fstat(fd, &st) == -1) {
-		err = errno;
-		if (fd != -1)
-			close(fd);
-		errmsg_set(e, "cannot read credentials '%s': %s", path,
-			   err == ELOOP ? "is a symbolic link" : strerror(err));
-		return -1;
-	}
-	mode = (unsigned)st.st_mode & 07777;
-	if (!S_ISREG(st.st_mode) || (mode & 077) || st.st_size > ICINGAAPI_CRED_MAX) {
-		if (!S_ISREG(st.st_mode))
-			errmsg_set(e, "cannot read credentials '%s': not a regular file", path);
-		else if (mode & 077)
-			errmsg_set(e, "credentials '%s': %s by group or others (mode %04o); chmod 600 it",
-				   path, mode & 044 ? "readable" : mode & 022 ? "writable" : "accessible",
-				   mode);
-		else
-			errmsg_set(e, "cannot read credentials '%s': larger than %u bytes", path,
-				   ICINGAAPI_CRED_MAX);
-		close(fd);
-		return -1;
-	}
-	for (;;) {
-		got = read(fd, buf + have, ICINGAAPI_CRED_MAX + 1 - have);
-		if (got == -1 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		have += (size_t)got;
-		if (have > ICINGAAPI_CRED_MAX)
-			break;
-	}
-	err = errno;
-	close(fd);
-	if (got == -1 || have > ICINGAAPI_CRED_MAX) {
-		errmsg_set(e, "cannot read credentials '%s': %s", path,
-			   got == -1 ? strerror(err) : "too large");
-		explicit_bzero(buf, sizeof(buf));
-		return -1;
-	}
-	buf[have] = '\0';
-	if (memchr(buf, '\0', have)) {
+	if (memchr(text, '\0', len)) {
 		errmsg_set(e, "credentials '%s': a NUL byte in the file", path);
-		explicit_bzero(buf, sizeof(buf));
 		return -1;
 	}
-	if ((nl = memchr(buf, '\n', have))) {
-		if ((size_t)(nl - buf) + 1 != have) {
+	if ((nl = memchr(text, '\n', len))) {
+		if ((size_t)(nl - text) + 1 != len) {
 			errmsg_set(e, "credentials '%s': expected one line 'user:password'", path);
-			explicit_bzero(buf, sizeof(buf));
 			return -1;
 		}
 		*nl = '\0';
-		if (nl > buf && nl[-1] == '\r')
+		if (nl > text && nl[-1] == '\r')
 			nl[-1] = '\0';
 	}
-	for (i = 0; buf[i]; i++)
-		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f) {
+	for (i = 0; text[i]; i++)
+		if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f) {
 			errmsg_set(e, "credentials '%s': a control character in the line", path);
-			explicit_bzero(buf, sizeof(buf));
 			return -1;
 		}
-	if (!(colon = strchr(buf, ':')) || colon == buf || !colon[1]) {
+	if (!(colon = strchr(text, ':')) || colon == text || !colon[1]) {
 		errmsg_set(e, "credentials '%s': expected one line 'user:password'", path);
-		explicit_bzero(buf, sizeof(buf));
 		return -1;
 	}
-	*user = xstrndup(buf, (size_t)(colon - buf));
+	*user = xstrndup(text, (size_t)(colon - text));
 	*password = xstrdup(colon + 1);
-	explicit_bzero(buf, sizeof(buf));
 	return 0;
+}
+
+int
+icingaapi_cred_load(const char *path, char **user, char **password, struct errmsg *e)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	*user = *password = NULL;
+	if (util_read_private_file(path, "credentials", ICINGAAPI_CRED_MAX, &text, &len, e) == -1)
+		return -1;
+	rc = cred_parse(text, len, path, user, password, e);
+	explicit_bzero(text, len);
+	free(text);
+	return rc;
 }
 
 /* ---- requests ------------------------------------------------------------------------- */

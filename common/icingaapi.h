@@ -85,7 +85,7 @@ struct icingaapi_hooks {
 enum icingaapi_err icingaapi_stream(const struct icingaapi_conn *c, const char *body,
 				    const struct icingaapi_hooks *hooks, struct errmsg *e);
 
-/* libcurl's global set-up, once per process before any request. */
+/* libcurl's global set-up, once per process before any request; clears SSLKEYLOGFILE first. */
 int icingaapi_global_init(struct errmsg *e);
 void icingaapi_global_cleanup(void);
 

@@ -67,6 +67,11 @@ struct report {
 	double duration_s;
 };
 
+/*
+ * The first call of every check's main(). Besides emptying r it clears
+ * SSLKEYLOGFILE from the environment (util_tls_keylog_off()), before any
+ * TLS library is initialised.
+ */
 void report_init(struct report *r, const char *check, const char *program);
 void report_release(struct report *r);
 /* Sets the one-line failure that replaces evaluation (first call wins). */

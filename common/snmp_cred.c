@@ -1,13 +1,9 @@
 /* The --credentials file of check_baseline_snmp: reading, syntax, validation. */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -401,86 +397,6 @@ snmp_cred_parse(const char *text, size_t len, const char *name, struct snmp_cred
 	return rc;
 }
 
-/* strerror() in lower case, as our messages are. */
-static void
-why(int err, char *buf, size_t n)
-{
-	snprintf(buf, n, "%s", strerror(err));
-	if (buf[0] >= 'A' && buf[0] <= 'Z')
-		buf[0] = (char)(buf[0] - 'A' + 'a');
-}
-
-/*
- * Opens path without following a symlink, checks the type, the mode and the
- * size on the open descriptor, and reads it whole into *data (NUL-terminated).
- */
-static int
-read_cred_file(const char *path, char **data, size_t *len, struct errmsg *e)
-{
-	char reason[128];
-	struct stat st;
-	unsigned mode;
-	char *buf;
-	size_t have = 0;
-	ssize_t got;
-	int fd, err;
-
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	if (fd == -1 || fstat(fd, &st) == -1) {
-		err = errno;
-		if (fd != -1)
-			close(fd);
-		if (err == ELOOP)
-			snprintf(reason, sizeof(reason), "is a symbolic link");
-		else
-			why(err, reason, sizeof(reason));
-		errmsg_set(e, "cannot read credentials '%s': %s", path, reason);
-		return -1;
-	}
-	mode = (unsigned)st.st_mode & 07777;
-	if (!S_ISREG(st.st_mode)) {
-		errmsg_set(e, "cannot read credentials '%s': not a regular file", path);
-	} else if (mode & 077) {
-		errmsg_set(e, "credentials '%s': %s by group or others (mode %04o); chmod 600 it", path,
-			   mode & 044 ? "readable" : mode & 022 ? "writable" : "accessible", mode);
-	} else if (st.st_size > SNMP_CRED_FILE_MAX) {
-		errmsg_set(e, "cannot read credentials '%s': larger than %d bytes", path,
-			   SNMP_CRED_FILE_MAX);
-	} else {
-		/* one byte more than the cap, to notice a file that grew meanwhile */
-		buf = xmalloc(SNMP_CRED_FILE_MAX + 2);
-		for (;;) {
-			got = read(fd, buf + have, SNMP_CRED_FILE_MAX + 1 - have);
-			if (got == -1 && errno == EINTR)
-				continue;
-			if (got <= 0)
-				break;
-			have += (size_t)got;
-			if (have > SNMP_CRED_FILE_MAX)
-				break;
-		}
-		err = errno;
-		close(fd);
-		if (got == -1 || have > SNMP_CRED_FILE_MAX) {
-			if (got == -1)
-				why(err, reason, sizeof(reason));
-			else
-				snprintf(reason, sizeof(reason), "larger than %d bytes",
-					 SNMP_CRED_FILE_MAX);
-			errmsg_set(e, "cannot read credentials '%s': %s", path, reason);
-			explicit_bzero(buf, have);
-			free(buf);
-			return -1;
-		}
-		buf[have] = '\0';
-		*data = buf;
-		*len = have;
-		return 0;
-	}
-	close(fd);
-	return -1;
-}
-
 int
 snmp_cred_load(const char *path, struct snmp_cred *c, struct errmsg *e)
 {
@@ -489,7 +405,7 @@ snmp_cred_load(const char *path, struct snmp_cred *c, struct errmsg *e)
 	int rc;
 
 	memset(c, 0, sizeof(*c));
-	if (read_cred_file(path, &text, &len, e) == -1)
+	if (util_read_private_file(path, "credentials", SNMP_CRED_FILE_MAX, &text, &len, e) == -1)
 		return -1;
 	rc = snmp_cred_parse(text, len, path, c, e);
 	explicit_bzero(text, len);

@@ -252,14 +252,34 @@ sbuf_detach(struct sbuf *sb)
 	return p;
 }
 
-int
-util_read_file(const char *path, const char *what, size_t max, char **data, size_t *len,
-	       struct errmsg *e)
+/*
+ * Frees buf[0..n) after wiping it when it held a secret, so that no copy of a
+ * private file outlives the read (neither in a freed block nor in one
+ * realloc() left behind).
+ */
+static void
+free_buf(char *buf, size_t n, bool secret)
+{
+	if (buf && secret)
+		explicit_bzero(buf, n);
+	free(buf);
+}
+
+/*
+ * The one reader behind util_read_file() and util_read_private_file(): opens
+ * path without following a symlink, checks type, (for a secret) mode, and
+ * size on the open descriptor, then reads at most max + 1 bytes so that a
+ * file that grew since fstat() is noticed.
+ */
+static int
+read_file(const char *path, const char *what, size_t max, bool secret, char **data, size_t *len,
+	  struct errmsg *e)
 {
 	struct stat st;
-	char *buf = NULL;
+	char *buf = NULL, *grown;
 	size_t have = 0, room;
 	ssize_t got = 0;
+	unsigned mode;
 	int fd, err;
 
 	if (max > SIZE_MAX / 2)		/* "no cap": keeps max + 1 and room * 2 from wrapping */
@@ -281,6 +301,13 @@ util_read_file(const char *path, const char *what, size_t max, char **data, size
 		close(fd);
 		return -1;
 	}
+	mode = (unsigned)st.st_mode & 07777;
+	if (secret && (mode & 077)) {
+		errmsg_set(e, "%s '%s': %s by group or others (mode %04o); chmod 600 it", what, path,
+			   mode & 044 ? "readable" : mode & 022 ? "writable" : "accessible", mode);
+		close(fd);
+		return -1;
+	}
 	if ((unsigned long long)st.st_size > max) {
 		errmsg_set(e, "cannot read %s '%s': larger than %zu bytes", what, path, max);
 		close(fd);
@@ -294,7 +321,14 @@ util_read_file(const char *path, const char *what, size_t max, char **data, size
 			if (have > max)
 				break;
 			room = room > max / 2 ? max + 1 : room * 2;
-			buf = xrealloc(buf, room + 1);
+			if (secret) {	/* not xrealloc(): it may leave a copy behind */
+				grown = xmalloc(room + 1);
+				memcpy(grown, buf, have);
+				free_buf(buf, have, true);
+				buf = grown;
+			} else {
+				buf = xrealloc(buf, room + 1);
+			}
 		}
 		got = read(fd, buf + have, room - have);
 		if (got == -1 && errno == EINTR)
@@ -307,18 +341,38 @@ util_read_file(const char *path, const char *what, size_t max, char **data, size
 	close(fd);
 	if (have > max) {
 		errmsg_set(e, "cannot read %s '%s': larger than %zu bytes", what, path, max);
-		free(buf);
+		free_buf(buf, have, secret);
 		return -1;
 	}
 	if (got == -1) {
 		errmsg_set(e, "cannot read %s '%s': %s", what, path, why(err));
-		free(buf);
+		free_buf(buf, have, secret);
 		return -1;
 	}
 	buf[have] = '\0';
 	*data = buf;
 	*len = have;
 	return 0;
+}
+
+int
+util_read_file(const char *path, const char *what, size_t max, char **data, size_t *len,
+	       struct errmsg *e)
+{
+	return read_file(path, what, max, false, data, len, e);
+}
+
+int
+util_read_private_file(const char *path, const char *what, size_t max, char **data, size_t *len,
+		       struct errmsg *e)
+{
+	return read_file(path, what, max, true, data, len, e);
+}
+
+void
+util_tls_keylog_off(void)
+{
+	unsetenv("SSLKEYLOGFILE");
 }
 
 void

@@ -80,6 +80,36 @@ char *sbuf_detach(struct sbuf *sb);
 int util_read_file(const char *path, const char *what, size_t max, char **data,
 		   size_t *len, struct errmsg *e);
 
+/*
+ * The same for a file that holds secrets (credentials): it must also be
+ * inaccessible to group and others (mode & 077 == 0, checked with fstat() on
+ * the descriptor that is read, so a rename in between cannot swap it), else
+ * "<what> '<path>': readable by group or others (mode 0644); chmod 600 it"
+ * ("writable by" when no read bit is set for them, "accessible by" when
+ * only an execute bit is). The file's bytes are wiped before any buffer that
+ * held them is freed; the caller wipes *data (explicit_bzero) before free().
+ *
+ *	if (util_read_private_file(path, "credentials", 4096, &text, &len, e) == -1)
+ *		return -1;
+ *	...parse text...
+ *	explicit_bzero(text, len);
+ *	free(text);
+ */
+int util_read_private_file(const char *path, const char *what, size_t max, char **data,
+			   size_t *len, struct errmsg *e);
+
+/*
+ * Removes SSLKEYLOGFILE from the environment. libcurl's OpenSSL backend
+ * (7.88 in Debian 12) opens the file that variable names in
+ * curl_global_init() and appends the secrets of every TLS session to it, and
+ * OpenSSL from 3.5 (built with enable-sslkeylog) does the same for any
+ * SSL_CTX: a file written outside --evidence and --state-dir, holding what
+ * decrypts the session. Call it before any library is initialised;
+ * report_init() (the first call of every check) and
+ * icingaapi_global_init() (the CLI) do.
+ */
+void util_tls_keylog_off(void);
+
 /* Today's date in UTC as YYYY-MM-DD, or CB_TODAY from the environment (tests). */
 void util_today(char out[11]);
 /* Now in UTC as RFC 3339 "2026-11-28T10:06:16Z". */

@@ -169,6 +169,10 @@ KbdInteractiveAuthentication yes"
 #                        leaf "localhost" via the intermediate, 90 days, a good
 #                        stapled OCSP response: every TLS control passes
 #   peer_nginx_modern    nginx: the same policy with an RSA-3072 leaf
+#   peer_tls_nginx       nginx with peer_tls_modern's leaf, chain, policy and
+#                        stapled OCSP response: the same server as far as a
+#                        client can tell, but it handshakes with many clients
+#                        at once where s_server serves one (bench/run)
 #   peer_nginx_weak      nginx at security level 0: TLS 1.0-1.2, CBC and
 #                        static-RSA suites, DHE with a 1024-bit group, the
 #                        curves secp256k1 and P-192 besides X25519, P-256 and
@@ -363,6 +367,18 @@ peer_nginx_modern() {
 			ssl_protocols TLSv1.2 TLSv1.3;
 			ssl_ciphers $MODERN_CIPHERS;
 			ssl_prefer_server_ciphers on;"
+}
+
+peer_tls_nginx() {
+	local p="$PEER_DIR/pki"
+	tls_pki && tls_leaf modern p256 90 DNS:localhost int sha256 && tls_ocsp modern || return 1
+	nginx_start tls-nginx "ssl_certificate $p/modern.chain;
+			ssl_certificate_key $p/modern.key;
+			ssl_protocols TLSv1.2 TLSv1.3;
+			ssl_ciphers $MODERN_CIPHERS;
+			ssl_prefer_server_ciphers on;
+			ssl_stapling on;
+			ssl_stapling_file $p/modern.ocsp;"
 }
 
 peer_nginx_weak() {

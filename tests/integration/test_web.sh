@@ -61,6 +61,12 @@ assert "good site, -v: security.txt's expiry is named" grep -q "security.txt: 1 
 # -H and -p give https://HOST:PORT/
 run good-host -H localhost -p "$PORT" --http-port "$HTTP_PORT" "${CA[@]}" -P udvidet
 assert "good site by -H/-p: exit 0" rc_is 0
+# libcurl appends every TLS session's secrets to $SSLKEYLOGFILE; the check clears it first
+export SSLKEYLOGFILE=$T/keys
+run keylog -u "https://localhost:$PORT/" --http-port "$HTTP_PORT" "${CA[@]}"
+unset SSLKEYLOGFILE
+assert "SSLKEYLOGFILE set: exit 0" rc_is 0
+assert "SSLKEYLOGFILE set: no key log written" test ! -e "$T/keys"
 
 # ---- bad ----------------------------------------------------------------------
 

@@ -484,6 +484,108 @@ test_read_file(void **state)
 	assert_string_equal(e.msg, "cannot read status '/proc/self/status': larger than 10 bytes");
 }
 
+/*
+ * util_read_private_file(): the checks of util_read_file() plus the mode, on
+ * the descriptor it reads. The whole message is given, as callers show it.
+ */
+static const struct private_row {
+	enum kind kind;
+	mode_t mode;
+	size_t size, max;
+	bool mode_msg;		/* "secret 'F': why", else "cannot read secret 'F': why" */
+	const char *why;	/* NULL: read */
+} private_rows[] = {
+	{ REGULAR, 0600, 5, 100, false, NULL },
+	{ REGULAR, 0400, 5, 100, false, NULL },
+	{ REGULAR, 0700, 0, 100, false, NULL },
+	{ REGULAR, 0600, 70000, 1 << 20, false, NULL },	/* grows its buffer (and wipes the old one) */
+	{ REGULAR, 0644, 5, 100, true, "readable by group or others (mode 0644); chmod 600 it" },
+	{ REGULAR, 0640, 5, 100, true, "readable by group or others (mode 0640); chmod 600 it" },
+	{ REGULAR, 0604, 5, 100, true, "readable by group or others (mode 0604); chmod 600 it" },
+	{ REGULAR, 0620, 5, 100, true, "writable by group or others (mode 0620); chmod 600 it" },
+	{ REGULAR, 0602, 5, 100, true, "writable by group or others (mode 0602); chmod 600 it" },
+	{ REGULAR, 0610, 5, 100, true, "accessible by group or others (mode 0610); chmod 600 it" },
+	{ REGULAR, 04600, 5, 100, false, NULL },	/* setuid is not access by others */
+	/* the mode is judged before the size: the operator fixes the worse thing first */
+	{ REGULAR, 0644, 101, 100, true, "readable by group or others (mode 0644); chmod 600 it" },
+	{ REGULAR, 0600, 101, 100, false, "larger than 100 bytes" },
+	{ SYMLINK, 0600, 0, 100, false, "is a symbolic link" },
+	{ MISSING, 0600, 0, 100, false, "no such file or directory" },
+	{ DIRECTORY, 0700, 0, 100, false, "not a regular file" },
+	{ FIFO, 0600, 0, 100, false, "not a regular file" },
+};
+
+static void
+test_read_private_file(void **state)
+{
+	char dir[] = "/tmp/cb-test-util.XXXXXX", path[128], want[256], target[160];
+	const struct private_row *t;
+	struct errmsg e;
+	char *data, *content;
+	size_t i, len, k;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(target, sizeof(target), "%s/target", dir);
+	f = fopen(target, "w");
+	assert_non_null(f);
+	fputs("target", f);
+	fclose(f);
+	assert_int_equal(chmod(target, 0600), 0);	/* the link is refused, not its target */
+	for (i = 0; i < NELEM(private_rows); i++) {
+		t = &private_rows[i];
+		snprintf(path, sizeof(path), "%s/f%zu", dir, i);
+		content = xmalloc(t->size + 1);
+		for (k = 0; k < t->size; k++)
+			content[k] = (char)('a' + k % 26);
+		switch (t->kind) {
+		case REGULAR:
+			f = fopen(path, "w");
+			assert_non_null(f);
+			assert_int_equal(fwrite(content, 1, t->size, f), t->size);
+			fclose(f);
+			assert_int_equal(chmod(path, t->mode), 0);
+			break;
+		case SYMLINK:
+			assert_int_equal(symlink(target, path), 0);
+			break;
+		case DIRECTORY:
+			assert_int_equal(mkdir(path, t->mode), 0);
+			break;
+		case FIFO:
+			assert_int_equal(mkfifo(path, t->mode), 0);
+			break;
+		case MISSING:
+			break;
+		}
+		data = NULL;
+		len = 4242;
+		e.msg[0] = '\0';
+		if ((util_read_private_file(path, "secret", t->max, &data, &len, &e) == 0) != !t->why)
+			fail_msg("row %zu: %s", i, e.msg);
+		if (!t->why) {
+			assert_int_equal(len, t->size);
+			assert_memory_equal(data, content, t->size);
+			assert_int_equal(data[len], '\0');
+			free(data);
+		} else {
+			assert_null(data);
+			assert_int_equal(len, 4242);
+			snprintf(want, sizeof(want), "%s '%s': %s",
+				 t->mode_msg ? "secret" : "cannot read secret", path, t->why);
+			assert_string_equal(e.msg, want);
+		}
+		free(content);
+		if (t->kind == DIRECTORY)
+			rmdir(path);
+		else if (t->kind != MISSING)
+			unlink(path);
+	}
+	unlink(target);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int
 main(void)
 {
@@ -497,6 +599,7 @@ main(void)
 		cmocka_unit_test(test_today),
 		cmocka_unit_test(test_glob),
 		cmocka_unit_test(test_read_file),
+		cmocka_unit_test(test_read_private_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
