@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A hostile peer on loopback, for tests/integration/test_hostile.sh.
 
-    hostile_relay.py MODE KIND PORTFILE [UPSTREAM_PORT]
+    hostile_relay.py MODE KIND PORTFILE [UPSTREAM_PORT [PLAIN]]
 
 Listens on 127.0.0.1 and ::1 (TCP kinds) or 127.0.0.1 (UDP kinds) on a free port,
 writes the port to PORTFILE, and turns the real peer at 127.0.0.1:UPSTREAM_PORT into
@@ -21,7 +21,9 @@ MODE:
              SSH or SMTP greeting line, the first TLS record, the HTTP status line;
              UDP: the first answer), then random bytes instead of the rest
 
-Runs until killed. Nothing but 127.0.0.1 and ::1 is ever used.
+PLAIN (TCP): the first PLAIN connections are relayed faithfully, the hostile mode
+applies from the next one on (check_baseline_ssh: a sound banner and KEXINIT, then
+hostile key exchanges). Runs until killed. Nothing but 127.0.0.1 and ::1 is ever used.
 """
 import os
 import random
@@ -34,6 +36,7 @@ import time
 
 MODE, KIND, PORTFILE = sys.argv[1], sys.argv[2], sys.argv[3]
 UPSTREAM = ("127.0.0.1", int(sys.argv[4])) if len(sys.argv) > 4 else None
+PLAIN = int(sys.argv[5]) if len(sys.argv) > 5 else 0
 UDP = KIND in ("snmp", "dns")
 OVERSIZE = 64 << 20
 rng = random.Random(20261129)
@@ -120,6 +123,17 @@ def garbage_forever(conn):
         conn.sendall(garbage())
 
 
+def serve_plain(conn):
+    up = socket.create_connection(UPSTREAM, timeout=10)
+    up.settimeout(None)
+    t = threading.Thread(target=pump, args=(conn, up), daemon=True)
+    t.start()
+    pump(up, conn)
+    t.join()
+    up.close()
+    conn.close()
+
+
 def serve_tcp(conn):
     up = None
     try:
@@ -201,11 +215,14 @@ def main_tcp():
     with open(PORTFILE + ".tmp", "w") as f:
         f.write("%d\n" % port)
     os.rename(PORTFILE + ".tmp", PORTFILE)
+    n = 0
     while True:
         r, _, _ = select.select(socks, [], [])
         for s in r:
             conn, _ = s.accept()
-            threading.Thread(target=serve_tcp, args=(conn,), daemon=True).start()
+            n += 1
+            serve = serve_plain if n <= PLAIN else serve_tcp
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
 
 
 # ---- UDP ---------------------------------------------------------------------------

@@ -10,6 +10,8 @@
 # check talks to:
 #
 #   ssh        check_baseline_ssh   -> sshd (hardened)
+#   ssh-kex    the same, the first connection (banner, KEXINIT) relayed faithfully: the
+#              key exchanges, side by side in threads, meet the hostile peer
 #   tls        check_baseline_tls   -> openssl s_server (modern)
 #   snmp       check_baseline_snmp  -> snmpd (SNMPv3 authPriv), UDP
 #   web-https  check_baseline_web   -> nginx, the HTTPS page
@@ -81,12 +83,12 @@ started "SMTP with STARTTLS"
 SMTP=$PORT
 CA=$T/pki/ca.pem
 
-# relay KIND PROTO UPSTREAM: starts a hostile relay; sets RPORT (empty: did not start)
-# and RPID.
+# relay KIND PROTO UPSTREAM [PLAIN]: starts a hostile relay (the first PLAIN connections
+# relayed faithfully); sets RPORT (empty: did not start) and RPID.
 relay() {
 	local f=$T/relay-$1-$2.port
 	rm -f "$f"
-	"$PY" "$RELAY" "$1" "$2" "$f" "$3" 2>>"$T/relay.err" &
+	"$PY" "$RELAY" "$1" "$2" "$f" "$3" "${4:-0}" 2>>"$T/relay.err" &
 	RPID=$!
 	PIDS+=("$RPID")
 	RPORT=
@@ -98,14 +100,18 @@ relay() {
 }
 
 # The command line of each role, with @R@ for the relay's port.
-declare -A ROLE_CHECK ROLE_ARGS ROLE_PROTO ROLE_UP ROLE_IDS
-role() {	# NAME CHECK PROTO UPSTREAM "CONTROL IDS the relay can touch" ARGS...
+declare -A ROLE_CHECK ROLE_ARGS ROLE_PROTO ROLE_UP ROLE_IDS ROLE_PLAIN
+role() {	# NAME CHECK PROTO UPSTREAM[/PLAIN] "CONTROL IDS the relay can touch" ARGS...
 	local name=$1
-	ROLE_CHECK[$name]=$2 ROLE_PROTO[$name]=$3 ROLE_UP[$name]=$4 ROLE_IDS[$name]=$5
+	ROLE_CHECK[$name]=$2 ROLE_PROTO[$name]=$3 ROLE_UP[$name]=${4%/*} ROLE_IDS[$name]=$5
+	ROLE_PLAIN[$name]=0
+	[[ $4 == */* ]] && ROLE_PLAIN[$name]=${4#*/}
 	shift 5
 	ROLE_ARGS[$name]="$*"
 }
 role ssh ssh ssh "$SSH" "*" -H 127.0.0.1 -p @R@
+# the banner and KEXINIT connection sound, the key exchanges (side by side) hostile
+role ssh-kex ssh ssh "$SSH/1" "SSH-006 SSH-008" -H 127.0.0.1 -p @R@
 role tls tls tls "$TLS" "*" -H 127.0.0.1 -p @R@ --sni localhost --ca-file "$CA" -P udvidet
 role snmp snmp snmp "$SNMP" "*" -H 127.0.0.1 -p @R@ --credentials "$T/snmp-hardened/credentials" \
 	--host-name sw-core-01
@@ -117,7 +123,7 @@ role mail-dns mail dns "$DNS" "*" -D good.test --dns-server 127.0.0.1:@R@ --mta-
 	--smtp-port "$SMTP" --ca-file "$CA" --dkim-selector s1 -P udvidet
 role mail-smtp mail smtp "$SMTP" "TLS-012 DNS-009" -D good.test --dns-server "127.0.0.1:$DNS" \
 	--mta-sts-port "$STS" --smtp-port @R@ --ca-file "$CA" --dkim-selector s1 -P udvidet
-ROLES=(ssh tls snmp web-https web-http mail-dns mail-smtp)
+ROLES=(ssh ssh-kex tls snmp web-https web-http mail-dns mail-smtp)
 
 # What the first line must contain, by cell (after "BASELINE UNKNOWN - "); every cell
 # exits 3. A timeout names the stage; everything else names what was wrong.
@@ -128,6 +134,12 @@ declare -A EXPECT=(
 	[ssh/garbage]="contains a NUL byte"
 	[ssh/reset]="connection closed by the server after"
 	[ssh/vtg]="no valid KEXINIT after the identification string"
+	[ssh-kex/silent]="timeout after 6s in stage 'hostkey' (measuring the host keys)"
+	[ssh-kex/drip]="timeout after 6s in stage 'hostkey' (measuring the host keys)"
+	[ssh-kex/oversized]="2 of 8 controls not evaluated: SSH-006"
+	[ssh-kex/garbage]="2 of 8 controls not evaluated: SSH-006"
+	[ssh-kex/reset]="2 of 8 controls not evaluated: SSH-006"
+	[ssh-kex/vtg]="2 of 8 controls not evaluated: SSH-006"
 	[tls/silent]="timeout after 6s in stage 'handshake'"
 	[tls/drip]="timeout after 6s in stage 'handshake'"
 	[tls/oversized]="no SSL or TLS handshake succeeded: ServerHello length 16777215 over the cap"
@@ -187,7 +199,7 @@ for role in "${ROLES[@]}"; do
 	[ -n "$ONLY" ] && [[ " $ONLY " != *" $role "* ]] && continue
 	for kind in "${KINDS[@]}"; do
 		cell="$role/$kind"
-		if ! relay "$kind" "${ROLE_PROTO[$role]}" "${ROLE_UP[$role]}"; then
+		if ! relay "$kind" "${ROLE_PROTO[$role]}" "${ROLE_UP[$role]}" "${ROLE_PLAIN[$role]}"; then
 			not_ok "$cell: relay started"
 			continue
 		fi
