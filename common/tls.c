@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/bio.h>
 #include <openssl/ec.h>
@@ -31,6 +32,7 @@
 #include <openssl/x509v3.h>
 
 #include "tls.h"
+#include "tls_wire.h"
 #include "util.h"
 #include "banned.h"
 
@@ -49,9 +51,12 @@
 	"TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:" \
 	"TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256"
 
+struct hello_reader;
+
 struct tls_attempt {
 	SSL_CTX *ctx;
 	SSL *ssl;
+	struct hello_reader *hello;	/* with hello_only: reads the socket for libssl */
 	X509_STORE *store;		/* with want_cert: the trust anchors */
 	bool want_cert, want_ocsp;
 	char *verify_name;
@@ -216,6 +221,161 @@ tls_trust_load(const char *ca_file, struct errmsg *e)
  * uses it can be seen. No verification during the handshake: we verify
  * afterwards, to see a bad chain too.
  */
+/* ---- stopping after the ServerHello (hello_only) ------------------------- */
+
+/*
+ * With hello_only the attempt reads the socket through hello_bio: it hands
+ * libssl the server's records as they come until the ServerHello, then that
+ * message alone, in a record of its own (a TLS 1.2 server packs the messages
+ * after it into the same record, which the rest of the record may carry),
+ * and nothing more. libssl takes the version, the suite and in TLS 1.3 the
+ * group from it and waits for more; tls_attempt_step() then ends the attempt
+ * as a handshake done. An enumeration handshake so costs no certificate
+ * parse, no signature check and no key derivation after the ServerHello. A
+ * DHE suite (its group size is in the ServerKeyExchange), a suite libssl
+ * does not know and anything unexpected (an alert, a ServerHello over two
+ * records, bytes that are no record) go on to the whole handshake, exactly
+ * as without hello_only, and so give the same result and the same error.
+ */
+enum hello_mode {
+	HELLO_SCAN,	/* looking for the ServerHello */
+	HELLO_PASS,	/* handing on everything, straight from the socket */
+	HELLO_HELD,	/* the ServerHello is handed on: nothing more */
+};
+
+struct hello_reader {
+	int fd;
+	SSL *ssl;		/* to tell a DHE suite */
+	enum hello_mode mode;
+	size_t len;		/* bytes of the server's in buf */
+	size_t give;		/* of them, the first ones libssl may have */
+	int end_errno;		/* at the end of buf in HELLO_PASS: -1 none, 0 EOF, else a read error */
+	uint8_t buf[5 + TLS_WIRE_RECORD_MAX];
+};
+
+static bool
+dhe_suite(SSL *ssl, uint16_t suite)
+{
+	const unsigned char id[2] = { (unsigned char)(suite >> 8), (unsigned char)suite };
+	const SSL_CIPHER *c = SSL_CIPHER_find(ssl, id);
+
+	return !c || SSL_CIPHER_get_kx_nid(c) == NID_kx_dhe;
+}
+
+/* Looks at what buf holds (HELLO_SCAN): sets give and mode. 0, or 1 to read more. */
+static int
+hello_scan(struct hello_reader *h)
+{
+	size_t reclen, msglen;
+	uint16_t suite;
+
+	switch (tls_wire_find_hello(h->buf, h->len, &reclen, &msglen, &suite)) {
+	case TLS_WIRE_HELLO_MORE:
+		return 1;
+	case TLS_WIRE_HELLO_SKIP:
+		h->give = reclen;
+		return 0;
+	case TLS_WIRE_HELLO_FOUND:
+		if (!dhe_suite(h->ssl, suite)) {
+			/* the ServerHello alone, in a record of its own */
+			h->buf[3] = (uint8_t)(msglen >> 8);
+			h->buf[4] = (uint8_t)msglen;
+			h->len = h->give = 5 + msglen;
+			h->mode = HELLO_HELD;
+			return 0;
+		}
+		break;
+	case TLS_WIRE_HELLO_PASS:
+		break;
+	}
+	h->mode = HELLO_PASS;
+	h->give = h->len;
+	return 0;
+}
+
+static int
+hello_bio_read(BIO *b, char *out, int outl)
+{
+	struct hello_reader *h = BIO_get_data(b);
+	ssize_t got;
+	size_t n;
+
+	BIO_clear_retry_flags(b);
+	if (outl <= 0)
+		return 0;
+	for (;;) {
+		if (h->give) {
+			n = h->give < (size_t)outl ? h->give : (size_t)outl;
+			memcpy(out, h->buf, n);
+			memmove(h->buf, h->buf + n, h->len - n);
+			h->len -= n;
+			h->give -= n;
+			return (int)n;
+		}
+		if (h->mode == HELLO_HELD) {
+			BIO_set_retry_read(b);
+			return -1;
+		}
+		if (h->mode == HELLO_PASS && h->end_errno != -1) {
+			/* the end the scan met, once what came before it is handed on */
+			errno = h->end_errno;
+			h->end_errno = -1;
+			return errno ? -1 : 0;
+		}
+		if (h->mode == HELLO_PASS) {
+			got = read(h->fd, out, (size_t)outl);
+			if (got < 0 && (errno == EAGAIN || errno == EINTR))
+				BIO_set_retry_read(b);
+			return (int)got;
+		}
+		if (hello_scan(h) == 0)
+			continue;
+		got = read(h->fd, h->buf + h->len, sizeof(h->buf) - h->len);
+		if (got > 0) {
+			h->len += (size_t)got;
+			continue;
+		}
+		if (got < 0 && (errno == EAGAIN || errno == EINTR)) {
+			BIO_set_retry_read(b);
+			return -1;
+		}
+		h->end_errno = got < 0 ? errno : 0;
+		h->mode = HELLO_PASS;
+		h->give = h->len;
+	}
+}
+
+static long
+hello_bio_ctrl(BIO *b, int cmd, long num, void *ptr)
+{
+	(void)b;
+	(void)num;
+	(void)ptr;
+	return cmd == BIO_CTRL_FLUSH ? 1 : 0;
+}
+
+static BIO *
+hello_bio(struct hello_reader *h)
+{
+	static BIO_METHOD *m;
+	BIO *b;
+
+	if (!m) {
+		m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "hello reader");
+		if (!m || BIO_meth_set_read(m, hello_bio_read) != 1 ||
+		    BIO_meth_set_ctrl(m, hello_bio_ctrl) != 1) {
+			BIO_meth_free(m);
+			m = NULL;
+			return NULL;
+		}
+	}
+	if (!(b = BIO_new(m)))
+		return NULL;
+	BIO_set_data(b, h);
+	BIO_set_init(b, 1);
+	return b;
+}
+
 static SSL_CTX *
 shared_ctx(void)
 {
@@ -340,7 +500,23 @@ tls_attempt_new(int fd, const struct tls_attempt_opts *o, struct errmsg *e)
 	}
 	SSL_set_msg_callback(a->ssl, msg_cb);
 	SSL_set_msg_callback_arg(a->ssl, a);
-	if (SSL_set_fd(a->ssl, fd) != 1) {
+	if (o->hello_only) {
+		BIO *rb, *wb;
+
+		a->hello = xcalloc(1, sizeof(*a->hello));
+		a->hello->fd = fd;
+		a->hello->ssl = a->ssl;
+		a->hello->end_errno = -1;
+		rb = hello_bio(a->hello);
+		wb = BIO_new_socket(fd, BIO_NOCLOSE);
+		if (!rb || !wb) {
+			BIO_free(rb);
+			BIO_free(wb);
+			fail_new(e, "cannot attach the socket");
+			goto fail;
+		}
+		SSL_set_bio(a->ssl, rb, wb);
+	} else if (SSL_set_fd(a->ssl, fd) != 1) {
 		fail_new(e, "cannot attach the socket");
 		goto fail;
 	}
@@ -755,6 +931,31 @@ collect(struct tls_attempt *a)
 	ERR_clear_error();
 }
 
+/* With hello_only, after the ServerHello: the version, the suite, the TLS 1.3 group. */
+static void
+collect_hello(struct tls_attempt *a)
+{
+	struct tls_result *r = &a->res;
+	const SSL_CIPHER *c = SSL_get_pending_cipher(a->ssl);
+	int v = SSL_version(a->ssl);
+	size_t k;
+
+	if (!c)
+		c = SSL_get_current_cipher(a->ssl);
+	for (k = 0; k < TLS_NVERSIONS; k++)
+		if (version_codes[k] == v)
+			r->version = (enum tls_version)k;
+	if (c) {
+		copy(r->cipher, sizeof(r->cipher),
+		     SSL_CIPHER_standard_name(c) ? SSL_CIPHER_standard_name(c)
+						 : SSL_CIPHER_get_name(c));
+		copy(r->cipher_openssl, sizeof(r->cipher_openssl), SSL_CIPHER_get_name(c));
+	}
+	if (r->version == TLS_V13)
+		kx_facts(a);
+	ERR_clear_error();
+}
+
 /* ---- certificates and OCSP responses from DER --------------------------- */
 
 /*
@@ -933,6 +1134,13 @@ tls_attempt_step(struct tls_attempt *a)
 	switch (err) {
 	case SSL_ERROR_WANT_READ:
 		ERR_clear_error();
+		if (a->hello && a->hello->mode == HELLO_HELD && a->hello->give == 0) {
+			if (SSL_get_state(a->ssl) != TLS_ST_CR_SRVR_HELLO)
+				return end(a, TLS_STEP_FAILED, "stopped after the server's hello in an "
+							       "unexpected tls state");
+			collect_hello(a);
+			return end(a, TLS_STEP_DONE, NULL);
+		}
 		return a->state = TLS_STEP_WANT_READ;
 	case SSL_ERROR_WANT_WRITE:
 		ERR_clear_error();
@@ -975,6 +1183,7 @@ tls_attempt_free(struct tls_attempt *a)
 	if (!a)
 		return;
 	SSL_free(a->ssl);	/* no close_notify, and the fd stays open (BIO_NOCLOSE) */
+	free(a->hello);
 	SSL_CTX_free(a->ctx);
 	X509_STORE_free(a->store);
 	free(a->verify_name);

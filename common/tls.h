@@ -35,6 +35,9 @@ struct tls_attempt_opts {
 	const char *ca_file;		/* trust anchors; NULL: the system store */
 	const char *verify_name;	/* host name the certificate must match (X509_check_host) */
 	bool want_ocsp;			/* send status_request, read the stapled response */
+	bool hello_only;		/* stop after the ServerHello: version, suite and (TLS
+					 * 1.3) group only, then TLS_STEP_DONE; a DHE suite
+					 * and anything unexpected complete the handshake */
 };
 
 enum tls_step {

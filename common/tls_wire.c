@@ -475,3 +475,45 @@ tls_wire_parse_answer(enum tls_wire_proto proto, const uint8_t *buf, size_t len,
 			   buf[0], buf[1]);
 	return not_tls(buf, len, msg, msglen);
 }
+
+/* SHA-256("HelloRetryRequest"): the random of a TLS 1.3 HelloRetryRequest (RFC 8446, 4.1.3) */
+static const uint8_t hrr_random[32] = {
+	0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+	0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+};
+
+enum tls_wire_hello
+tls_wire_find_hello(const uint8_t *buf, size_t len, size_t *reclen, size_t *msglen, uint16_t *suite)
+{
+	size_t rl, ml, off;
+	const uint8_t *m;
+
+	*reclen = *msglen = 0;
+	*suite = 0;
+	if (len < 5)
+		return TLS_WIRE_HELLO_MORE;
+	rl = (size_t)buf[3] << 8 | buf[4];
+	if ((buf[0] != 22 && buf[0] != 20) || buf[1] != 3 || rl == 0 || rl > TLS_WIRE_RECORD_MAX)
+		return TLS_WIRE_HELLO_PASS;
+	if (len < 5 + rl)
+		return TLS_WIRE_HELLO_MORE;
+	*reclen = 5 + rl;
+	if (buf[0] == 20)	/* ChangeCipherSpec, as a TLS 1.3 server may send after its HRR */
+		return TLS_WIRE_HELLO_SKIP;
+	m = buf + 5;
+	if (rl < 4 || m[0] != 2)
+		return TLS_WIRE_HELLO_PASS;
+	ml = (size_t)m[1] << 16 | (size_t)m[2] << 8 | m[3];
+	/* version, random, session id length, suite: the least a ServerHello holds */
+	if (ml > rl - 4 || ml < 2 + 32 + 1 + 2)
+		return TLS_WIRE_HELLO_PASS;
+	off = 4 + 2 + 32;
+	off += 1 + (size_t)m[off];
+	if (off + 2 > 4 + ml)
+		return TLS_WIRE_HELLO_PASS;
+	*suite = (uint16_t)(m[off] << 8 | m[off + 1]);
+	if (memcmp(m + 6, hrr_random, sizeof(hrr_random)) == 0)
+		return TLS_WIRE_HELLO_SKIP;
+	*msglen = 4 + ml;
+	return TLS_WIRE_HELLO_FOUND;
+}

@@ -50,4 +50,24 @@ enum tls_wire_status tls_wire_parse_answer(enum tls_wire_proto proto, const uint
 					   size_t len, struct tls_wire_result *res, char *msg,
 					   size_t msglen);
 
+/*
+ * For a client that stops after the server's hello (check_baseline_tls's
+ * suite and group enumeration: the ServerHello names the suite and, in TLS
+ * 1.3, the group; what follows costs a certificate parse and more): what
+ * the start of buf[0..len), the server's bytes not yet handed on, holds.
+ */
+enum tls_wire_hello {
+	TLS_WIRE_HELLO_MORE,	/* not yet one whole record */
+	TLS_WIRE_HELLO_PASS,	/* anything else (an alert, a ServerHello that does not
+				 * fit its record, bytes that are no record): hand it all
+				 * on and stop looking */
+	TLS_WIRE_HELLO_SKIP,	/* a whole record to hand on before looking again: a
+				 * HelloRetryRequest, a ChangeCipherSpec (*reclen) */
+	TLS_WIRE_HELLO_FOUND,	/* a ServerHello at the start of a handshake record of
+				 * *reclen bytes: the message is buf[5..5 + *msglen),
+				 * its suite *suite */
+};
+enum tls_wire_hello tls_wire_find_hello(const uint8_t *buf, size_t len, size_t *reclen,
+					size_t *msglen, uint16_t *suite);
+
 #endif

@@ -97,11 +97,20 @@ job_handshake(struct tlsprobe *p, struct tlsprobe_job *j)
 			ao.ciphersuites = offer;
 		else
 			ao.ciphers = offer;
+		/*
+		 * The suite is in the ServerHello. Below TLS 1.3 an ECDHE suite's
+		 * curve comes later, in the ServerKeyExchange: TLS 1.2's group
+		 * enumeration finds every curve anyway, but TLS 1.0 and 1.1 have
+		 * none, so their suites still take the whole handshake.
+		 */
+		ao.hello_only = j->v >= TLS_V12;
 	} else {
 		offer = offer_string(j);
 		ao.groups = offer;
 		if (j->v != TLS_V13)
 			ao.ciphers = ECDHE_SUITES;
+		/* TLS 1.3's group is in the ServerHello's key share */
+		ao.hello_only = j->v == TLS_V13;
 	}
 	j->a = tls_attempt_new(j->fd, &ao, &e);
 	free(offer);

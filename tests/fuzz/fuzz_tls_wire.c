@@ -10,6 +10,12 @@
  *     whole input (the parser decides from the bytes it has, never from
  *     their count); each prefix is parsed from a heap copy of exactly its
  *     length, so that ASan catches a read past len.
+ * The same input also goes to tls_wire_find_hello() (the start of the
+ * server's bytes for a client that stops after the ServerHello):
+ *   - SKIP and FOUND name a whole record inside the input, FOUND a message
+ *     inside that record; MORE only while the input is shorter than one
+ *     maximal record and its header;
+ *   - a prefix gives MORE or the verdict of the whole input.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -80,10 +86,62 @@ parse_copy(enum tls_wire_proto proto, const uint8_t *data, size_t n, struct tls_
 	return st;
 }
 
+/* tls_wire_find_hello on a heap copy of exactly len bytes, its contract checked */
+static enum tls_wire_hello
+find_hello_copy(const uint8_t *data, size_t len, size_t *reclen, size_t *msglen, uint16_t *suite)
+{
+	uint8_t *copy = malloc(len ? len : 1);
+	enum tls_wire_hello h;
+
+	if (!copy)
+		abort();
+	memcpy(copy, data, len);
+	h = tls_wire_find_hello(copy, len, reclen, msglen, suite);
+	free(copy);
+	switch (h) {
+	case TLS_WIRE_HELLO_MORE:
+		if (len >= 5 + TLS_WIRE_RECORD_MAX || *reclen || *msglen)
+			abort();
+		break;
+	case TLS_WIRE_HELLO_SKIP:
+		if (*reclen < 6 || *reclen > len || *msglen)
+			abort();
+		break;
+	case TLS_WIRE_HELLO_FOUND:
+		if (*reclen > len || *msglen < 4 + 2 + 32 + 1 + 2 || 5 + *msglen > *reclen)
+			abort();
+		break;
+	case TLS_WIRE_HELLO_PASS:
+		break;
+	default:
+		abort();
+	}
+	return h;
+}
+
+static void
+check_find_hello(const uint8_t *data, size_t size)
+{
+	size_t reclen, msglen, prl, pml, step;
+	uint16_t suite, psuite;
+	enum tls_wire_hello h = find_hello_copy(data, size, &reclen, &msglen, &suite), ph;
+
+	step = size <= ALL_PREFIXES_UP_TO ? 1 : size / PREFIX_SAMPLES + 1;
+	for (size_t k = 0; k < size; k += step) {
+		ph = find_hello_copy(data, k, &prl, &pml, &psuite);
+		if (ph == TLS_WIRE_HELLO_MORE)
+			continue;
+		if (ph != h || prl != reclen || pml != msglen || psuite != suite)
+			abort();
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const enum tls_wire_proto protos[] = { TLS_WIRE_SSL2, TLS_WIRE_SSL3 };
+
+	check_find_hello(data, size);
 
 	for (size_t p = 0; p < 2; p++) {
 		struct tls_wire_result res, pres;

@@ -145,8 +145,10 @@ started "garbage DNS"
 run garbage -D good.test --dns-server "127.0.0.1:$PORT" -t 2 --output-format json
 assert "garbage DNS: exit 3" rc_is 3
 assert "garbage DNS: DNS-001 not evaluated" control DNS-001 ERROR UNKNOWN
+# without an answer to the MX question TLS-012 cannot tell whether it applies: ERROR, not N/A
+assert "garbage DNS: TLS-012 not evaluated" control TLS-012 ERROR UNKNOWN
 run garbage-line -D good.test --dns-server "127.0.0.1:$PORT" -t 2
-assert "garbage DNS: first line" line1_is "BASELINE UNKNOWN - mail good.test: 5 of 6 controls not evaluated: DNS-001 "
+assert "garbage DNS: first line" line1_is "BASELINE UNKNOWN - mail good.test: 6 of 6 controls not evaluated: DNS-001 "
 assert "garbage DNS: within -t" within 3
 
 peer_dns_hostile tc
@@ -157,7 +159,7 @@ assert "truncating DNS: DNS-002 not evaluated" control DNS-002 ERROR UNKNOWN
 assert "truncating DNS: the reason is named" observed_has DNS-002 "truncated"
 assert "truncating DNS: within -t" within 3
 run tc-line -D good.test --dns-server "127.0.0.1:$PORT" -t 2
-assert "truncating DNS: first line" line1_is "BASELINE UNKNOWN - mail good.test: 5 of 6 controls not evaluated: DNS-001 "
+assert "truncating DNS: first line" line1_is "BASELINE UNKNOWN - mail good.test: 6 of 6 controls not evaluated: DNS-001 "
 
 peer_dns_hostile bigtxt
 started "6000-byte TXT"

@@ -583,6 +583,128 @@ test_need_more_bounded(void **state)
 	}
 }
 
+/* ---- tls_wire_find_hello ------------------------------------------------------ */
+
+/*
+ * A ServerHello message (type 2): version 0x0303, random (the HRR one when
+ * hrr), a session id of sid bytes, suite, compression 0, no extensions.
+ */
+static size_t
+server_hello(uint8_t *m, bool hrr, size_t sid, uint16_t suite)
+{
+	static const uint8_t hrr_random[32] = {
+		0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
+		0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
+		0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+	};
+	size_t n = 4, body;
+
+	m[n++] = 3;
+	m[n++] = 3;
+	if (hrr)
+		memcpy(m + n, hrr_random, 32);
+	else
+		memset(m + n, 0x42, 32);
+	n += 32;
+	m[n++] = (uint8_t)sid;
+	memset(m + n, 0x11, sid);
+	n += sid;
+	m[n++] = (uint8_t)(suite >> 8);
+	m[n++] = (uint8_t)suite;
+	m[n++] = 0;
+	body = n - 4;
+	m[0] = 2;
+	m[1] = 0;
+	m[2] = (uint8_t)(body >> 8);
+	m[3] = (uint8_t)body;
+	return n;
+}
+
+/* A record of type t around the len bytes at body. */
+static size_t
+record(uint8_t *out, uint8_t t, const uint8_t *body, size_t len)
+{
+	out[0] = t;
+	out[1] = 3;
+	out[2] = 3;
+	out[3] = (uint8_t)(len >> 8);
+	out[4] = (uint8_t)len;
+	memcpy(out + 5, body, len);
+	return 5 + len;
+}
+
+static enum tls_wire_hello
+find(const uint8_t *buf, size_t len, size_t *reclen, size_t *msglen, uint16_t *suite)
+{
+	uint8_t *copy = malloc(len ? len : 1);
+	enum tls_wire_hello h;
+
+	assert_non_null(copy);
+	memcpy(copy, buf, len);
+	h = tls_wire_find_hello(copy, len, reclen, msglen, suite);
+	free(copy);
+	return h;
+}
+
+static void
+test_find_hello(void **state)
+{
+	uint8_t msg[600], buf[2048], ccs = 1;
+	size_t ml, n, rl, got_ml, i;
+	uint16_t suite;
+
+	(void)state;
+	/* a ServerHello alone in its record (TLS 1.3) */
+	ml = server_hello(msg, false, 32, 0x1301);
+	n = record(buf, 22, msg, ml);
+	assert_int_equal(find(buf, n, &rl, &got_ml, &suite), TLS_WIRE_HELLO_FOUND);
+	assert_int_equal(rl, n);
+	assert_int_equal(got_ml, ml);
+	assert_int_equal(suite, 0x1301);
+	/* every shorter prefix asks for more */
+	for (i = 0; i < n; i++)
+		assert_int_equal(find(buf, i, &rl, &got_ml, &suite), TLS_WIRE_HELLO_MORE);
+	/* with the messages after it in the same record (TLS 1.2): the hello is found */
+	memcpy(msg + ml, "\x0b\x00\x00\x03\x00\x00\x00", 7);
+	n = record(buf, 22, msg, ml + 7);
+	assert_int_equal(find(buf, n, &rl, &got_ml, &suite), TLS_WIRE_HELLO_FOUND);
+	assert_int_equal(rl, n);
+	assert_int_equal(got_ml, ml);
+	/* a HelloRetryRequest, a ChangeCipherSpec: hand on, look again */
+	ml = server_hello(msg, true, 0, 0x1302);
+	n = record(buf, 22, msg, ml);
+	assert_int_equal(find(buf, n, &rl, &got_ml, &suite), TLS_WIRE_HELLO_SKIP);
+	assert_int_equal(rl, n);
+	assert_int_equal(got_ml, 0);
+	n = record(buf, 20, &ccs, 1);
+	assert_int_equal(find(buf, n, &rl, &got_ml, &suite), TLS_WIRE_HELLO_SKIP);
+	assert_int_equal(rl, 6);
+	/* an alert, another message first, bytes that are no record: pass */
+	n = record(buf, 21, (const uint8_t *)"\x02\x28", 2);
+	assert_int_equal(find(buf, n, &rl, &got_ml, &suite), TLS_WIRE_HELLO_PASS);
+	n = record(buf, 22, (const uint8_t *)"\x0b\x00\x00\x00", 4);
+	assert_int_equal(find(buf, n, &rl, &got_ml, &suite), TLS_WIRE_HELLO_PASS);
+	assert_int_equal(find((const uint8_t *)"HTTP/1.1 400", 12, &rl, &got_ml, &suite),
+			 TLS_WIRE_HELLO_PASS);
+	/* a record longer than TLS allows, an empty one */
+	assert_int_equal(find((const uint8_t *)"\x16\x03\x03\xff\xff", 5, &rl, &got_ml, &suite),
+			 TLS_WIRE_HELLO_PASS);
+	assert_int_equal(find((const uint8_t *)"\x16\x03\x03\x00\x00", 5, &rl, &got_ml, &suite),
+			 TLS_WIRE_HELLO_PASS);
+	/* a ServerHello longer than its record (it goes on in the next): pass */
+	ml = server_hello(msg, false, 0, 0xc02b);
+	n = record(buf, 22, msg, ml - 1);
+	assert_int_equal(find(buf, n, &rl, &got_ml, &suite), TLS_WIRE_HELLO_PASS);
+	/* a session id that runs past the message: pass */
+	ml = server_hello(msg, false, 0, 0xc02b);
+	msg[4 + 2 + 32] = 200;
+	n = record(buf, 22, msg, ml);
+	assert_int_equal(find(buf, n, &rl, &got_ml, &suite), TLS_WIRE_HELLO_PASS);
+	/* a message too short to hold a suite: pass */
+	n = record(buf, 22, (const uint8_t *)"\x02\x00\x00\x02\x03\x03", 6);
+	assert_int_equal(find(buf, n, &rl, &got_ml, &suite), TLS_WIRE_HELLO_PASS);
+}
+
 int
 main(void)
 {
@@ -592,6 +714,7 @@ main(void)
 		cmocka_unit_test(test_hello_structure),
 		cmocka_unit_test(test_answers),
 		cmocka_unit_test(test_need_more_bounded),
+		cmocka_unit_test(test_find_hello),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
