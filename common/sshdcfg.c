@@ -1,6 +1,7 @@
 /* sshd_config as sshd reads it: see sshdcfg.h. */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,7 +195,10 @@ sshdcfg_get(const struct sshdcfg *c, const char *key, const char *dflt, const ch
 	return global ? global : dflt;
 }
 
-/* sshd's time format: 60, 30s, 2m, 1h... in seconds; -1 when malformed. */
+/*
+ * sshd's time format: 60, 30s, 2m, 1h... in seconds; -1 when malformed or,
+ * as sshd's convtime() has it, over INT_MAX seconds in all.
+ */
 long long
 sshdcfg_seconds(const char *s)
 {
@@ -204,22 +208,25 @@ sshdcfg_seconds(const char *s)
 		return -1;
 	while (*s) {
 		char *end;
-		long long x;
+		long long x, mult;
 
 		errno = 0;
 		x = strtoll(s, &end, 10);
 		if (errno || end == s || x < 0)
 			return -1;
 		switch (*end) {
-		case '\0': total += x; s = end; continue;
-		case 's': case 'S': total += x; break;
-		case 'm': case 'M': total += x * 60; break;
-		case 'h': case 'H': total += x * 3600; break;
-		case 'd': case 'D': total += x * 86400; break;
-		case 'w': case 'W': total += x * 604800; break;
+		case '\0': mult = 1; break;
+		case 's': case 'S': mult = 1; break;
+		case 'm': case 'M': mult = 60; break;
+		case 'h': case 'H': mult = 3600; break;
+		case 'd': case 'D': mult = 86400; break;
+		case 'w': case 'W': mult = 604800; break;
 		default: return -1;
 		}
-		s = end + 1;
+		if (x > INT_MAX / mult || total > INT_MAX - x * mult)
+			return -1;
+		total += x * mult;
+		s = *end ? end + 1 : end;
 	}
 	return total;
 }
