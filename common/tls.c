@@ -881,14 +881,12 @@ ocsp_status(SSL *ssl, X509 *leaf, X509 *issuer)
 	return ocsp_verdict(der, len, leaf, issuer);
 }
 
+/* The negotiated version and suite c (NULL: none yet) into a->res. */
 static void
-collect(struct tls_attempt *a)
+version_and_suite(struct tls_attempt *a, const SSL_CIPHER *c)
 {
 	struct tls_result *r = &a->res;
-	const SSL_CIPHER *c = SSL_get_current_cipher(a->ssl);
-	STACK_OF(X509) *sent = SSL_get_peer_cert_chain(a->ssl), *built = NULL;
-	X509 *leaf = SSL_get0_peer_certificate(a->ssl), *x;
-	int v = SSL_version(a->ssl), i;
+	int v = SSL_version(a->ssl);
 	size_t k;
 
 	for (k = 0; k < TLS_NVERSIONS; k++)
@@ -900,6 +898,17 @@ collect(struct tls_attempt *a)
 						 : SSL_CIPHER_get_name(c));
 		copy(r->cipher_openssl, sizeof(r->cipher_openssl), SSL_CIPHER_get_name(c));
 	}
+}
+
+static void
+collect(struct tls_attempt *a)
+{
+	struct tls_result *r = &a->res;
+	STACK_OF(X509) *sent = SSL_get_peer_cert_chain(a->ssl), *built = NULL;
+	X509 *leaf = SSL_get0_peer_certificate(a->ssl), *x;
+	int i;
+
+	version_and_suite(a, SSL_get_current_cipher(a->ssl));
 	kx_facts(a);
 	r->compression = SSL_get_current_compression(a->ssl) != NULL;
 	r->secure_renegotiation = SSL_get_secure_renegotiation_support(a->ssl) == 1;
@@ -935,23 +944,10 @@ collect(struct tls_attempt *a)
 static void
 collect_hello(struct tls_attempt *a)
 {
-	struct tls_result *r = &a->res;
 	const SSL_CIPHER *c = SSL_get_pending_cipher(a->ssl);
-	int v = SSL_version(a->ssl);
-	size_t k;
 
-	if (!c)
-		c = SSL_get_current_cipher(a->ssl);
-	for (k = 0; k < TLS_NVERSIONS; k++)
-		if (version_codes[k] == v)
-			r->version = (enum tls_version)k;
-	if (c) {
-		copy(r->cipher, sizeof(r->cipher),
-		     SSL_CIPHER_standard_name(c) ? SSL_CIPHER_standard_name(c)
-						 : SSL_CIPHER_get_name(c));
-		copy(r->cipher_openssl, sizeof(r->cipher_openssl), SSL_CIPHER_get_name(c));
-	}
-	if (r->version == TLS_V13)
+	version_and_suite(a, c ? c : SSL_get_current_cipher(a->ssl));
+	if (a->res.version == TLS_V13)
 		kx_facts(a);
 	ERR_clear_error();
 }

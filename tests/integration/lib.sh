@@ -155,6 +155,21 @@ started() {
 	PORT=$PEER_PORT
 }
 
+# start_mail_peers: the peers of a mail domain (scripts/peers.sh), each asserted started:
+# nsd + a validating unbound (sets DNS), nginx with the MTA-STS policy (STS) and the
+# SMTP peer with STARTTLS (SMTP).
+start_mail_peers() {
+	peer_dns
+	started "nsd + validating unbound"
+	DNS=$PORT
+	peer_mtasts
+	started "MTA-STS policy (nginx)"
+	STS=$PORT
+	peer_mail smtp
+	started "SMTP with STARTTLS"
+	SMTP=$PORT
+}
+
 # controls_are WHAT RESULT STATE ID...: each control's result and state in $OUT.
 controls_are() {
 	local what=$1 res=$2 st=$3 id

@@ -72,15 +72,7 @@ SNMP=$PORT
 peer_web good
 started "nginx (good site)"
 WEB=$PORT WEB_HTTP=$HTTP_PORT
-peer_dns
-started "nsd + validating unbound"
-DNS=$PORT
-peer_mtasts
-started "MTA-STS policy (nginx)"
-STS=$PORT
-peer_mail smtp
-started "SMTP with STARTTLS"
-SMTP=$PORT
+start_mail_peers
 CA=$T/pki/ca.pem
 
 # relay KIND PROTO UPSTREAM [PLAIN]: starts a hostile relay (the first PLAIN connections
@@ -128,20 +120,20 @@ ROLES=(ssh ssh-kex tls snmp web-https web-http mail-dns mail-smtp)
 # What the first line must contain, by cell (after "BASELINE UNKNOWN - "); every cell
 # exits 3. A timeout names the stage; everything else names what was wrong.
 declare -A EXPECT=(
-	[ssh/silent]="timeout after 6s in stage 'banner'"
-	[ssh/drip]="timeout after 6s in stage 'banner'"
+	[ssh/silent]="timeout after ${TIMEOUT}s in stage 'banner'"
+	[ssh/drip]="timeout after ${TIMEOUT}s in stage 'banner'"
 	[ssh/oversized]="identification string longer than 255 bytes"
 	[ssh/garbage]="contains a NUL byte"
 	[ssh/reset]="connection closed by the server after"
 	[ssh/vtg]="no valid KEXINIT after the identification string"
-	[ssh-kex/silent]="timeout after 6s in stage 'hostkey' (measuring the host keys)"
-	[ssh-kex/drip]="timeout after 6s in stage 'hostkey' (measuring the host keys)"
+	[ssh-kex/silent]="timeout after ${TIMEOUT}s in stage 'hostkey' (measuring the host keys)"
+	[ssh-kex/drip]="timeout after ${TIMEOUT}s in stage 'hostkey' (measuring the host keys)"
 	[ssh-kex/oversized]="2 of 8 controls not evaluated: SSH-006"
 	[ssh-kex/garbage]="2 of 8 controls not evaluated: SSH-006"
 	[ssh-kex/reset]="2 of 8 controls not evaluated: SSH-006"
 	[ssh-kex/vtg]="2 of 8 controls not evaluated: SSH-006"
-	[tls/silent]="timeout after 6s in stage 'handshake'"
-	[tls/drip]="timeout after 6s in stage 'handshake'"
+	[tls/silent]="timeout after ${TIMEOUT}s in stage 'handshake'"
+	[tls/drip]="timeout after ${TIMEOUT}s in stage 'handshake'"
 	[tls/oversized]="no SSL or TLS handshake succeeded: ServerHello length 16777215 over the cap"
 	[tls/garbage]="no SSL or TLS handshake succeeded: not SSL/TLS"
 	[tls/reset]="no SSL or TLS handshake succeeded: connection reset"
@@ -152,26 +144,26 @@ declare -A EXPECT=(
 	[snmp/garbage]="no SNMP answer"
 	[snmp/reset]="no SNMP answer"
 	[snmp/vtg]="no SNMP answer"
-	[web-https/silent]="timeout after 6s in stage 'page'"
-	[web-https/drip]="timeout after 6s in stage 'page'"
+	[web-https/silent]="timeout after ${TIMEOUT}s in stage 'page'"
+	[web-https/drip]="timeout after ${TIMEOUT}s in stage 'page'"
 	[web-https/oversized]="cannot fetch https://localhost:"
 	[web-https/garbage]="cannot fetch https://localhost:"
 	[web-https/reset]="cannot fetch https://localhost:"
 	[web-https/vtg]="cannot fetch https://localhost:"
-	[web-http/silent]="timeout after 6s in stage 'http'"
-	[web-http/drip]="timeout after 6s in stage 'http'"
+	[web-http/silent]="timeout after ${TIMEOUT}s in stage 'http'"
+	[web-http/drip]="timeout after ${TIMEOUT}s in stage 'http'"
 	[web-http/oversized]="1 of 7 controls not evaluated: HTTP-001"
 	[web-http/garbage]="1 of 7 controls not evaluated: HTTP-001"
 	[web-http/reset]="1 of 7 controls not evaluated: HTTP-001"
 	[web-http/vtg]="1 of 7 controls not evaluated: HTTP-001"
-	[mail-dns/silent]="timeout after 6s in stage 'dns'"
-	[mail-dns/drip]="timeout after 6s in stage 'dns"
+	[mail-dns/silent]="timeout after ${TIMEOUT}s in stage 'dns'"
+	[mail-dns/drip]="timeout after ${TIMEOUT}s in stage 'dns"
 	[mail-dns/oversized]="11 of 11 controls not evaluated"
-	[mail-dns/garbage]="timeout after 6s in stage 'dns'"
-	[mail-dns/reset]="timeout after 6s in stage 'dns'"
-	[mail-dns/vtg]="timeout after 6s in stage 'dns'"
-	[mail-smtp/silent]="timeout after 6s in stage 'starttls'"
-	[mail-smtp/drip]="timeout after 6s in stage 'starttls'"
+	[mail-dns/garbage]="timeout after ${TIMEOUT}s in stage 'dns'"
+	[mail-dns/reset]="timeout after ${TIMEOUT}s in stage 'dns'"
+	[mail-dns/vtg]="timeout after ${TIMEOUT}s in stage 'dns'"
+	[mail-smtp/silent]="timeout after ${TIMEOUT}s in stage 'starttls'"
+	[mail-smtp/drip]="timeout after ${TIMEOUT}s in stage 'starttls'"
 	[mail-smtp/oversized]="2 of 11 controls not evaluated"
 	[mail-smtp/garbage]="2 of 11 controls not evaluated"
 	[mail-smtp/reset]="2 of 11 controls not evaluated"

@@ -41,15 +41,7 @@ if sys.argv[3] not in (c.get("observed") or "") + (c.get("reason") or ""):
 EOF
 }
 
-peer_dns
-started "nsd + validating unbound"
-DNS=$PORT
-peer_mtasts
-started "MTA-STS policy (nginx)"
-STS=$PORT
-peer_mail smtp
-started "SMTP with STARTTLS"
-SMTP=$PORT
+start_mail_peers
 peer_mail smtp nostarttls
 started "SMTP without STARTTLS"
 SMTP_PLAIN=$PORT

@@ -155,15 +155,7 @@ SNMP_HARDENED=$PORT
 peer_snmp_weak
 started "weak snmpd"
 SNMP_WEAK=$PORT
-peer_dns
-started "nsd + validating unbound"
-DNS=$PORT
-peer_mtasts
-started "MTA-STS policy (nginx)"
-STS=$PORT
-peer_mail smtp
-started "SMTP with STARTTLS"
-SMTP=$PORT
+start_mail_peers
 peer_mail smtp nostarttls
 started "SMTP without STARTTLS"
 SMTP_PLAIN=$PORT

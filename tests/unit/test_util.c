@@ -381,6 +381,68 @@ test_glob(void **state)
 
 enum kind { REGULAR, SYMLINK, MISSING, DIRECTORY, FIFO };
 
+/*
+ * The file fixtures of the two readers' tests: fixture_dir() makes dir (a
+ * mkdtemp() template) with a file "target" of mode 0600 for the symlinks to
+ * point at; fixture_make() creates path as kind (REGULAR: size bytes of
+ * 'a'..'z' over and over) with mode, and returns those bytes (the caller
+ * frees them); fixture_remove() removes it again.
+ */
+static void
+fixture_dir(char *dir, char *target, size_t n)
+{
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(target, n, "%s/target", dir);
+	f = fopen(target, "w");
+	assert_non_null(f);
+	fputs("target", f);
+	fclose(f);
+	assert_int_equal(chmod(target, 0600), 0);	/* the link is refused, not its target */
+}
+
+static char *
+fixture_make(const char *path, enum kind kind, mode_t mode, size_t size, const char *target)
+{
+	char *content = xmalloc(size + 1);
+	size_t k;
+	FILE *f;
+
+	for (k = 0; k < size; k++)
+		content[k] = (char)('a' + k % 26);
+	switch (kind) {
+	case REGULAR:
+		f = fopen(path, "w");
+		assert_non_null(f);
+		assert_int_equal(fwrite(content, 1, size, f), size);
+		fclose(f);
+		assert_int_equal(chmod(path, mode), 0);
+		break;
+	case SYMLINK:
+		assert_int_equal(symlink(target, path), 0);
+		break;
+	case DIRECTORY:
+		assert_int_equal(mkdir(path, mode), 0);
+		break;
+	case FIFO:
+		assert_int_equal(mkfifo(path, mode), 0);
+		break;
+	case MISSING:
+		break;
+	}
+	return content;
+}
+
+static void
+fixture_remove(const char *path, enum kind kind)
+{
+	if (kind == DIRECTORY)
+		rmdir(path);
+	else if (kind != MISSING)
+		unlink(path);
+}
+
 static const struct file_row {
 	const char *name;
 	enum kind kind;
@@ -413,41 +475,16 @@ test_read_file(void **state)
 	const struct file_row *t;
 	struct errmsg e;
 	char *data, *content;
-	size_t i, len, k;
-	FILE *f;
+	size_t i, len;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(target, sizeof(target), "%s/target", dir);
-	f = fopen(target, "w");
-	assert_non_null(f);
-	fputs("target", f);
-	fclose(f);
+	fixture_dir(dir, target, sizeof(target));
 	for (i = 0; i < sizeof(file_rows) / sizeof(file_rows[0]); i++) {
 		t = &file_rows[i];
 		snprintf(path, sizeof(path), "%s/%s", dir, t->name);
-		content = xmalloc(t->size + 1);
-		for (k = 0; k < t->size; k++)
-			content[k] = (char)('a' + k % 26);
-		switch (t->kind) {
-		case REGULAR:
-			f = fopen(path, "w");
-			assert_non_null(f);
-			assert_int_equal(fwrite(content, 1, t->size, f), t->size);
-			fclose(f);
-			break;
-		case SYMLINK:
-			assert_int_equal(symlink(target, path), 0);
-			break;
-		case DIRECTORY:
-			assert_int_equal(mkdir(path, 0700), 0);
-			break;
-		case FIFO:
-			assert_int_equal(mkfifo(path, 0600), 0);
-			break;
-		case MISSING:
-			break;
-		}
+		content = fixture_make(path, t->kind, t->kind == REGULAR ? 0644
+						      : t->kind == DIRECTORY ? 0700 : 0600,
+				       t->size, target);
 		data = NULL;
 		len = 4242;
 		e.msg[0] = '\0';
@@ -466,10 +503,7 @@ test_read_file(void **state)
 			assert_string_equal(e.msg, want);
 		}
 		free(content);
-		if (t->kind == DIRECTORY)
-			rmdir(path);
-		else if (t->kind != MISSING)
-			unlink(path);
+		fixture_remove(path, t->kind);
 	}
 	unlink(target);
 	assert_int_equal(rmdir(dir), 0);
@@ -522,43 +556,14 @@ test_read_private_file(void **state)
 	const struct private_row *t;
 	struct errmsg e;
 	char *data, *content;
-	size_t i, len, k;
-	FILE *f;
+	size_t i, len;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(target, sizeof(target), "%s/target", dir);
-	f = fopen(target, "w");
-	assert_non_null(f);
-	fputs("target", f);
-	fclose(f);
-	assert_int_equal(chmod(target, 0600), 0);	/* the link is refused, not its target */
+	fixture_dir(dir, target, sizeof(target));
 	for (i = 0; i < NELEM(private_rows); i++) {
 		t = &private_rows[i];
 		snprintf(path, sizeof(path), "%s/f%zu", dir, i);
-		content = xmalloc(t->size + 1);
-		for (k = 0; k < t->size; k++)
-			content[k] = (char)('a' + k % 26);
-		switch (t->kind) {
-		case REGULAR:
-			f = fopen(path, "w");
-			assert_non_null(f);
-			assert_int_equal(fwrite(content, 1, t->size, f), t->size);
-			fclose(f);
-			assert_int_equal(chmod(path, t->mode), 0);
-			break;
-		case SYMLINK:
-			assert_int_equal(symlink(target, path), 0);
-			break;
-		case DIRECTORY:
-			assert_int_equal(mkdir(path, t->mode), 0);
-			break;
-		case FIFO:
-			assert_int_equal(mkfifo(path, t->mode), 0);
-			break;
-		case MISSING:
-			break;
-		}
+		content = fixture_make(path, t->kind, t->mode, t->size, target);
 		data = NULL;
 		len = 4242;
 		e.msg[0] = '\0';
@@ -577,10 +582,7 @@ test_read_private_file(void **state)
 			assert_string_equal(e.msg, want);
 		}
 		free(content);
-		if (t->kind == DIRECTORY)
-			rmdir(path);
-		else if (t->kind != MISSING)
-			unlink(path);
+		fixture_remove(path, t->kind);
 	}
 	unlink(target);
 	assert_int_equal(rmdir(dir), 0);
